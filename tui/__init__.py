@@ -1,0 +1,1 @@
+"""Callboard: a terminal console for supervising live Twilio calls."""

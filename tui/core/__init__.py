@@ -1,0 +1,1 @@
+"""Back-end layer: Twilio access, polling, actions, validation, audit, config. No Textual imports."""

@@ -1,0 +1,135 @@
+"""Plain data shared by the back end and the UI.
+
+Everything here is immutable and free of Textual and of the twilio SDK, so the poller, the action
+service, the UI and the tests can exchange it without knowing about each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Final
+
+LIVE_STATUSES: Final = ("queued", "ringing", "in-progress")
+"""The statuses Twilio reports for a call that has not ended, in lifecycle order."""
+
+ENDED_STATUSES: Final = ("completed", "busy", "no-answer", "failed", "canceled")
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One call as the console knows it, built from Twilio's JSON for the Call resource.
+
+    ``raw`` keeps every field Twilio sent (for the detail screen) and takes no part in equality,
+    so two polls that report the same visible state compare equal.
+    """
+
+    sid: str
+    parent_call_sid: str | None
+    direction: str
+    from_: str
+    to: str
+    status: str
+    start_time: datetime | None
+    date_created: datetime | None
+    date_updated: str
+    duration: int | None
+    queue_time_ms: int | None
+    answered_by: str | None
+    raw: Mapping[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def short_sid(self) -> str:
+        """``CA`` plus the last 8 hex digits: unique enough on screen, short enough to read."""
+        return f"{self.sid[:2]}…{self.sid[-8:]}"
+
+    @property
+    def answered(self) -> bool:
+        return self.status == "in-progress"
+
+
+@dataclass(frozen=True, slots=True)
+class CallDiff:
+    """What changed between two complete listings, keyed by Call SID.
+
+    ``added`` and ``changed`` carry the new state; ``removed`` the SIDs of calls that are no longer
+    live. Applying a diff costs work in proportion to its size, never to the table's.
+    """
+
+    added: tuple[Call, ...] = ()
+    changed: tuple[Call, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+    def __len__(self) -> int:
+        return len(self.added) + len(self.changed) + len(self.removed)
+
+
+@dataclass(frozen=True, slots=True)
+class PollStats:
+    """What one complete poll cost and found."""
+
+    requests: int
+    bytes_received: int
+    duration_s: float
+    total_live: int
+    counts: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class PollSucceeded:
+    """A complete pass over every live status finished; ``diff`` brings the table up to date."""
+
+    diff: CallDiff
+    stats: PollStats
+    at: float
+    next_poll_in_s: float
+    interval_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class PollFailed:
+    """A pass failed; the last known calls stay on screen, marked stale.
+
+    ``reason`` is a sentence for the header; ``rate_limited`` is true for 429/20429.
+    """
+
+    reason: str
+    at: float
+    last_success_at: float | None
+    retry_in_s: float
+    rate_limited: bool = False
+
+
+PollEvent = PollSucceeded | PollFailed
+
+
+class Action(StrEnum):
+    INJECT_TWIML = "inject_twiml"
+    REDIRECT = "redirect"
+    HANG_UP = "hang_up"
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"
+    """Twilio accepted the update."""
+    REFUSED = "refused"
+    """Twilio (or our validation) refused it; nothing happened to the call."""
+    UNKNOWN = "unknown"
+    """No answer (timeout, dropped connection): it may or may not have been applied."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    """The outcome of one action on one call, as shown in a toast and written to the audit log."""
+
+    sid: str
+    action: Action
+    outcome: Outcome
+    message: str
+    code: int | None = None
+    call_status: str | None = None

@@ -1,0 +1,1 @@
+"""UI layer: the Textual app, its screens, widgets and styles."""
