@@ -1,0 +1,103 @@
+"""The console in a real terminal: tmux runs `uv run callboard --demo`, we type, we read the screen."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+SID_RE = re.compile(r"CA…[0-9a-f]{8}")
+
+
+class Terminal:
+    """A tmux session holding one program, read back with capture-pane."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def send(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def screen(self) -> str:
+        result = subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+        )
+        return result.stdout
+
+    def wait_for(self, predicate: Callable[[str], bool], what: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if predicate(text):
+                return text
+            time.sleep(0.2)
+        raise AssertionError(f"timed out waiting for {what}; screen was:\n{text}")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    name = f"callboard-{uuid.uuid4().hex[:8]}"
+    uv = shutil.which("uv")
+    command = f"{uv} run --frozen callboard" if uv else "python -m tui"
+    env = {
+        "CALLBOARD_CONFIG": str(tmp_path / "config.toml"),
+        "CALLBOARD_LOG_DIR": str(tmp_path / "logs"),
+        "TERM": "xterm-256color",
+    }
+    exports = " ".join(f"{k}={v}" for k, v in env.items())
+    clean = "env -u TWILIO_ACCOUNT_SID -u TWILIO_AUTH_TOKEN -u TWILIO_API_KEY -u TWILIO_API_SECRET"
+    shell = f"cd {ROOT} && {clean} {exports} {command} --demo --seed 3 --calls 40"
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", name, "-x", "150", "-y", "40", shell],
+        check=True,
+        env={**os.environ, "TERM": "xterm-256color"},
+    )
+    try:
+        yield Terminal(name)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def first_row_sid(screen: str) -> str:
+    for line in screen.splitlines():
+        match = SID_RE.search(line)
+        if match and "in-progress" in line:
+            return match.group(0)
+    raise AssertionError(f"no in-progress call on screen:\n{screen}")
+
+
+def test_hang_up_a_call_in_a_real_terminal(terminal: Terminal) -> None:
+    screen = terminal.wait_for(
+        lambda s: "DEMO" in s and "LIVE" in s and bool(SID_RE.search(s)),
+        "the demo to show live calls",
+        timeout=60,
+    )
+    # Put the cursor on an answered call: move down until the cursor row is in progress.
+    sid = first_row_sid(screen)
+    terminal.send("slash")
+    terminal.send(*sid[-8:])
+    terminal.send("Enter")
+    terminal.wait_for(lambda s: "shown 1" in s, "the filter to narrow the table to one call")
+    terminal.send("h")
+    terminal.wait_for(lambda s: "Hang up" in s and sid in s, "the confirm dialog naming the call")
+    terminal.send("y")
+    terminal.wait_for(lambda s: "Hang-up applied" in s, "the hang-up to be reported")
+    terminal.wait_for(
+        lambda s: sid not in s.split("Hang-up applied")[0] or "shown 0" in s,
+        "the call to leave the table",
+    )
+    terminal.send("q")

@@ -1,0 +1,103 @@
+"""Command line: choose demo, profile or environment credentials, then start the console.
+
+``callboard sim …`` runs the Twilio simulator standalone instead. Configuration problems end the
+program with one sentence on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from tui.core.config import load_settings, log_dir, resolve_credentials
+from tui.core.errors import CallboardError, ConfigError
+from tui.core.urls import validate_url
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="callboard",
+        description="Live Twilio calls for supervisors: inject TwiML, transfer, hang up.",
+        epilog="Run 'callboard sim --help' for the standalone Twilio API simulator.",
+    )
+    parser.add_argument("--demo", action="store_true",
+                        help="use the embedded simulator with synthetic calls (default when no "
+                             "credentials are configured)")
+    parser.add_argument("--seed", type=int, default=0, help="seed for the demo's traffic")
+    parser.add_argument("--calls", type=int, default=120, metavar="N",
+                        help="live calls in the demo (default 120)")
+    parser.add_argument("--profile", metavar="NAME", help="a profile from config.toml")
+    parser.add_argument("--api-url", metavar="URL",
+                        help="a Twilio-compatible API base URL (or CALLBOARD_API_URL), e.g. a "
+                             "'callboard sim' in another terminal")
+    parser.add_argument("--read-only", action="store_true",
+                        help="wall-board mode: show calls, offer and send no actions")
+    parser.add_argument("--poll-interval", type=float, metavar="SECONDS",
+                        help="seconds between polls (overrides config)")
+    return parser
+
+
+def _configure_logging() -> None:
+    """Log to a file: the terminal belongs to the UI."""
+    directory = log_dir()
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    logging.basicConfig(
+        filename=directory / "callboard.log",
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("twilio").setLevel(logging.WARNING)
+
+
+def run_console(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    settings = load_settings()
+    if args.poll_interval is not None:
+        if not 0.5 <= args.poll_interval <= 300:
+            raise ConfigError("--poll-interval must be between 0.5 and 300 seconds.")
+        settings = replace(settings, poll_interval_s=args.poll_interval)
+    api_url = args.api_url
+    if api_url:
+        api_url = validate_url(api_url).url
+    credentials = None if args.demo else resolve_credentials(
+        os.environ, settings, args.profile, api_url
+    )
+    _configure_logging()
+
+    from tui.ui.app import CallboardApp
+
+    if credentials is None:
+        from tui.demo import DEMO_LABEL, demo_backend_factory
+
+        factory = demo_backend_factory(
+            settings, seed=args.seed, live_calls=max(0, args.calls), read_only=args.read_only
+        )
+        app = CallboardApp(factory, settings, mode_label=DEMO_LABEL, read_only=args.read_only)
+    else:
+        from tui.core.session import backend_factory
+
+        factory = backend_factory(credentials, settings, read_only=args.read_only)
+        label = "" if credentials.api_url is None else f"API {credentials.api_url}"
+        app = CallboardApp(factory, settings, mode_label=label, read_only=args.read_only)
+    app.run()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["sim"]:
+        from tui.sim.standalone import main as sim_main
+
+        return sim_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    try:
+        return run_console(args)
+    except CallboardError as error:
+        print(f"callboard: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,44 @@
+"""Demo mode: the console on the embedded Twilio simulator, with synthetic traffic.
+
+Lives outside :mod:`tui.core` and :mod:`tui.ui` on purpose: only the CLI (and tests) may know the
+simulator exists. The console then talks to it through the real SDK over loopback HTTP, exactly
+as it talks to Twilio.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from tui.core.config import Settings
+from tui.core.credentials import Credentials
+from tui.core.secret import Secret
+from tui.core.session import Backend, BackendFactory, PollListener, open_backend
+from tui.sim import EmbeddedSimulator
+
+DEMO_LABEL = "DEMO — simulated calls"
+
+
+def demo_backend_factory(
+    settings: Settings, *, seed: int = 0, live_calls: int = 120, read_only: bool = False
+) -> BackendFactory:
+    """A factory that starts a seeded simulator, then opens the back end on it."""
+
+    @asynccontextmanager
+    async def run(on_event: PollListener) -> AsyncIterator[Backend]:
+        async with EmbeddedSimulator(seed=seed, live_calls=live_calls, traffic=True) as sim:
+            credentials = Credentials(
+                account_sid=sim.account_sid,
+                username=sim.account_sid,
+                password=Secret(sim.auth_token),
+                api_url=sim.base_url,
+                source="demo simulator",
+                demo=True,
+            )
+            async with open_backend(credentials, settings, on_event, read_only=read_only) as b:
+                yield b
+
+    def factory(on_event: PollListener) -> AbstractAsyncContextManager[Backend]:
+        return run(on_event)
+
+    return factory

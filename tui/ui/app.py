@@ -1,0 +1,84 @@
+"""The composition root: opens the back end, runs the poller, and hands news to the screen.
+
+Deliberately thin. Everything a supervisor sees and presses lives in :mod:`tui.ui.screens`;
+everything that talks to Twilio lives in :mod:`tui.core`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from tui.core.config import Settings
+from tui.core.errors import CallboardError
+from tui.core.models import PollEvent
+from tui.core.session import BackendFactory
+from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
+from tui.ui.screens.main import SORT_CYCLE, MainScreen
+
+log = logging.getLogger(__name__)
+
+
+class CallboardApp(App[None]):
+    """Callboard's Textual application."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Callboard"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        backend_factory: BackendFactory,
+        settings: Settings,
+        *,
+        mode_label: str = "",
+        read_only: bool = False,
+    ) -> None:
+        super().__init__()
+        self._backend_factory = backend_factory
+        self.settings = settings
+        self.main_screen = MainScreen(settings, read_only=read_only, mode_label=mode_label)
+
+    def on_mount(self) -> None:
+        self.push_screen(self.main_screen)
+        self.run_worker(self._run_backend(), name="backend", exit_on_error=False)
+
+    def _on_poll_event(self, event: PollEvent) -> None:
+        self.main_screen.post_message(PollUpdate(event))
+
+    async def _run_backend(self) -> None:
+        """Open the connection, announce it, and poll until the app closes."""
+        try:
+            async with self._backend_factory(self._on_poll_event) as backend:
+                try:
+                    name = await backend.access.fetch_account_name()
+                except CallboardError as error:
+                    log.warning("account name unavailable: %s", error)
+                    name = backend.credentials.account_sid
+                self.main_screen.post_message(BackendReady(backend, name))
+                await backend.poller.run()
+        except CallboardError as error:
+            self.main_screen.post_message(BackendFailed(str(error)))
+        except OSError as error:
+            log.exception("backend failed")
+            self.main_screen.post_message(BackendFailed(f"Could not start: {error.strerror}"))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers every action the keys do, plus a sort per column."""
+        yield from super().get_system_commands(screen)
+        main = self.main_screen
+        if not main.read_only:
+            yield SystemCommand("Inject TwiML", "Replace what the selected call(s) do now",
+                                main.action_inject_twiml)
+            yield SystemCommand("Transfer", "Redirect the selected call(s) to a TwiML URL",
+                                main.action_redirect)
+            yield SystemCommand("Hang up", "End the selected call(s)", main.action_hang_up)
+        yield SystemCommand("Filter", "Show only calls matching some text", main.action_filter)
+        yield SystemCommand("Refresh", "Poll Twilio now", main.action_poll_now)
+        yield SystemCommand("Help", "Show every key", main.action_help)
+        for column in SORT_CYCLE:
+            yield SystemCommand(f"Sort by {column}", f"Sort the table by {column}",
+                                lambda column=column: main.sort_by(column))  # type: ignore[misc]

@@ -1,0 +1,242 @@
+"""The calls screen: the live table, its header, the filter line, and the action keys.
+
+It turns keys into dialogs and dialog answers into calls on the back end's action service; it
+never talks to Twilio itself. Poll results arrive as :class:`~tui.ui.messages.PollUpdate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from tui.core.config import Settings
+from tui.core.errors import CallboardError
+from tui.core.models import Action, ActionResult, Call, PollSucceeded
+from tui.core.session import Backend
+from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
+from tui.ui.outcome_text import summarize
+from tui.ui.screens.confirm import ConfirmHangupScreen
+from tui.ui.screens.detail import CallDetailScreen
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.transfer import TransferScreen
+from tui.ui.screens.twiml_editor import TwimlEditorScreen
+from tui.ui.widgets.call_table import CallTable
+from tui.ui.widgets.status_header import StatusHeader
+
+SORT_CYCLE = ("started", "duration", "status", "from", "to", "direction", "queue", "sid")
+ACTIONS_THAT_WRITE = frozenset({"inject_twiml", "redirect", "hang_up"})
+
+
+class MainScreen(Screen[None]):
+    """Live calls and the three actions on the call under the cursor or on every marked call."""
+
+    BINDINGS = [
+        Binding("t", "inject_twiml", "TwiML"),
+        Binding("r", "redirect", "Transfer"),
+        Binding("h", "hang_up", "Hang up"),
+        Binding("slash", "filter", "Filter"),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False),
+        Binding("ctrl+r", "poll_now", "Refresh", show=False),
+        Binding("escape", "clear", "Clear marks & filter", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, settings: Settings, *, read_only: bool, mode_label: str) -> None:
+        super().__init__()
+        self.settings = settings
+        self.read_only = read_only
+        self.mode_label = mode_label
+        self.backend: Backend | None = None
+        self._sort_index = 0
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="status")
+        yield CallTable(id="calls")
+        yield Input(placeholder="filter: number, SID, status…  (enter keeps it, escape clears)",
+                    id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        header = self.query_one(StatusHeader)
+        header.mode_label = self.mode_label
+        header.read_only = self.read_only
+        self.query_one("#filter", Input).display = False
+        self.table.focus()
+
+    @property
+    def table(self) -> CallTable:
+        return self.query_one(CallTable)
+
+    # -- back-end news -------------------------------------------------------------------
+
+    def on_backend_ready(self, message: BackendReady) -> None:
+        self.backend = message.backend
+        self.query_one(StatusHeader).account_name = message.account_name
+
+    def on_backend_failed(self, message: BackendFailed) -> None:
+        self.query_one(StatusHeader).account_name = "not connected"
+        self.notify(message.reason, title="Cannot connect", severity="error", timeout=30)
+
+    def on_poll_update(self, message: PollUpdate) -> None:
+        event = message.event
+        header = self.query_one(StatusHeader)
+        header.record(event)
+        if isinstance(event, PollSucceeded):
+            self.table.apply_diff(event.diff)
+        self.table.stale = header.is_stale
+        header.shown = self.table.row_count
+
+    @on(CallTable.SelectionChanged)
+    def _selection_changed(self, message: CallTable.SelectionChanged) -> None:
+        self.query_one(StatusHeader).marked = len(message.marked)
+
+    # -- actions -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide the writing keys in read-only mode, so a wall board shows none of them."""
+        if self.read_only and action in ACTIONS_THAT_WRITE:
+            return False
+        return True
+
+    def _targets(self, verb: str) -> list[Call]:
+        if self.read_only:
+            self.notify("Read-only mode: no actions are sent.", severity="warning")
+            return []
+        if self.backend is None:
+            self.notify("Not connected yet; nothing was sent.", severity="warning")
+            return []
+        calls = self.table.target_calls()
+        if not calls:
+            self.notify(f"No call selected to {verb}.", severity="warning")
+        return calls
+
+    def action_inject_twiml(self) -> None:
+        calls = self._targets("inject TwiML into")
+        if not calls:
+            return
+
+        def send(twiml: str | None) -> None:
+            if twiml is not None and self.backend is not None:
+                self._perform(Action.INJECT_TWIML, self.backend.actions.inject_twiml, calls, twiml)
+
+        self.app.push_screen(TwimlEditorScreen(calls, self.settings.snippets), send)
+
+    def action_redirect(self) -> None:
+        calls = self._targets("transfer")
+        if not calls:
+            return
+
+        def send(choice: tuple[str, str] | None) -> None:
+            if choice is not None and self.backend is not None:
+                url, method = choice
+                self._perform(Action.REDIRECT, self.backend.actions.redirect, calls, url, method)
+
+        self.app.push_screen(TransferScreen(calls, self.settings.destinations), send)
+
+    def action_hang_up(self) -> None:
+        calls = self._targets("hang up")
+        if not calls:
+            return
+
+        def send(confirmed: bool | None) -> None:
+            if confirmed and self.backend is not None:
+                self._perform(Action.HANG_UP, self.backend.actions.hang_up, calls)
+
+        self.app.push_screen(ConfirmHangupScreen(calls), send)
+
+    @work(group="actions")
+    async def _perform(
+        self,
+        action: Action,
+        send: Callable[..., Awaitable[list[ActionResult]]],
+        calls: list[Call],
+        *args: str,
+    ) -> None:
+        """Send once, report once, then ask for a fresh poll so the table shows the effect."""
+        try:
+            results = await send(calls, *args)
+        except CallboardError as error:
+            self.notify(str(error), title="Not sent", severity="error", timeout=10)
+            return
+        toast = summarize(action, results)
+        self.notify(toast.message, title=toast.title, severity=toast.severity,
+                    timeout=10 if toast.severity != "information" else 5)
+        self.table.clear_marks()
+        if self.backend is not None:
+            self.backend.poller.poll_now()
+
+    @on(CallTable.Opened)
+    def _open_detail(self, message: CallTable.Opened) -> None:
+        call = message.call
+        history = self.backend.audit.entries(call.sid) if self.backend else []
+        self.app.push_screen(CallDetailScreen(call, self.table.children_of(call.sid), history))
+
+    # -- view ----------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+        self.query_one(StatusHeader).shown = self.table.row_count
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if not event.value:
+            event.input.display = False
+        self.table.focus()
+
+    def action_clear(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.value or box.display:
+            box.value = ""
+            box.display = False
+            self.table.set_filter("")
+            self.table.focus()
+        else:
+            self.table.clear_marks()
+        self.query_one(StatusHeader).shown = self.table.row_count
+
+    def sort_by(self, column: str) -> None:
+        self._sort_index = SORT_CYCLE.index(column) if column in SORT_CYCLE else self._sort_index
+        self.table.sort_by(column)
+
+    def action_cycle_sort(self) -> None:
+        self._sort_index = (self._sort_index + 1) % len(SORT_CYCLE)
+        self.table.sort_by(SORT_CYCLE[self._sort_index], descending=False)
+
+    def action_reverse_sort(self) -> None:
+        self.table.sort_by(SORT_CYCLE[self._sort_index])
+
+    def action_poll_now(self) -> None:
+        if self.backend is not None:
+            self.backend.poller.poll_now()
+            self.notify("Polling now…", timeout=2)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.key_help()))
+
+    def key_help(self) -> list[tuple[str, str]]:
+        """Every key of this screen and its table, from their BINDINGS: one source for all."""
+        keys: list[tuple[str, str]] = []
+        for binding in [*self.table.BINDINGS, *self.BINDINGS]:
+            if not isinstance(binding, Binding):
+                continue
+            if self.read_only and binding.action in ACTIONS_THAT_WRITE:
+                continue
+            display = self.app.get_key_display(binding)
+            keys.append((display, binding.description or binding.action))
+        return keys
+
+    async def action_quit(self) -> None:
+        await self.app.action_quit()

@@ -1,0 +1,149 @@
+"""The two header lines: who we are looking at, and how much to trust what is on screen.
+
+A supervisor must be able to tell at a glance whether the table is live. The freshness line is
+recomputed once a second from the time of the last good poll, so "stale" appears even when no
+poll event arrives at all (a hung network).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+
+from rich.style import Style
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from tui.core.models import LIVE_STATUSES, PollFailed, PollSucceeded
+
+STATUS_GLYPHS: Mapping[str, str] = {"queued": "◌", "ringing": "◔", "in-progress": "●"}
+
+
+def _age(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 90:
+        return f"{seconds} s"
+    if seconds < 5400:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+class StatusHeader(Widget):
+    """Account, mode, live counts by status, last good poll, freshness and poll interval."""
+
+    DEFAULT_CSS = """
+    StatusHeader { height: 2; }
+    """
+    COMPONENT_CLASSES = {
+        "status-header--title",
+        "status-header--demo",
+        "status-header--readonly",
+        "status-header--fresh",
+        "status-header--stale",
+        "status-header--dim",
+        "status-header--queued",
+        "status-header--ringing",
+        "status-header--in-progress",
+    }
+
+    account_name: reactive[str] = reactive("connecting…")
+    mode_label: reactive[str] = reactive("")
+    read_only: reactive[bool] = reactive(False)
+    marked: reactive[int] = reactive(0)
+    shown: reactive[int | None] = reactive(None)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._counts: Mapping[str, int] = {}
+        self._total: int | None = None
+        self._last_ok_wall: float | None = None
+        self._last_ok_mono: float | None = None
+        self._last_latency: float | None = None
+        self._interval_s: float | None = None
+        self._failure: PollFailed | None = None
+        self._stale_after_s = 6.0
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.refresh)
+
+    def record(self, event: PollSucceeded | PollFailed) -> None:
+        """Take a poll outcome into account and repaint."""
+        if isinstance(event, PollSucceeded):
+            self._counts = event.stats.counts
+            self._total = event.stats.total_live
+            self._last_ok_wall = event.at
+            self._last_ok_mono = time.monotonic()
+            self._last_latency = event.stats.duration_s
+            self._interval_s = event.interval_s
+            self._stale_after_s = max(6.0, 2.5 * event.interval_s + event.stats.duration_s)
+            self._failure = None
+        else:
+            self._failure = event
+        self.refresh()
+
+    @property
+    def is_stale(self) -> bool:
+        """True when the table may no longer match Twilio: a failed pass or an overdue poll."""
+        if self._failure is not None:
+            return True
+        if self._last_ok_mono is None:
+            return False
+        return time.monotonic() - self._last_ok_mono > self._stale_after_s
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"status-header--{name}")
+
+    def render(self) -> Text:
+        return Text("\n").join([self._identity_line(), self._health_line()])
+
+    def _identity_line(self) -> Text:
+        line = Text()
+        line.append(" ☎ Callboard ", self._style("title"))
+        line.append(f"  {self.account_name}")
+        if self.mode_label:
+            line.append("  ")
+            line.append(f" {self.mode_label} ", self._style("demo"))
+        if self.read_only:
+            line.append("  ")
+            line.append(" READ-ONLY ", self._style("readonly"))
+        line.append(f"  {time.strftime('%H:%M:%S')}", self._style("dim"))
+        return line
+
+    def _health_line(self) -> Text:
+        line = Text(" ")
+        if self._total is None:
+            line.append("waiting for the first poll…", self._style("dim"))
+        else:
+            line.append(f"Live {self._total:,}: ")
+            for status in LIVE_STATUSES:
+                glyph = STATUS_GLYPHS[status]
+                count = self._counts.get(status, 0)
+                line.append(f"{glyph} {status} {count:,}  ", self._style(status))
+            if self.shown is not None and self.shown != self._total:
+                line.append(f"│ shown {self.shown:,}  ")
+            if self.marked:
+                line.append(f"│ marked {self.marked}  ")
+        line.append("│ ")
+        line.append_text(self._freshness())
+        return line
+
+    def _freshness(self) -> Text:
+        text = Text()
+        if self._last_ok_mono is not None and self._last_ok_wall is not None:
+            age = time.monotonic() - self._last_ok_mono
+            clock = time.strftime("%H:%M:%S", time.localtime(self._last_ok_wall))
+            latency = f" in {self._last_latency:.2f} s" if self._last_latency is not None else ""
+            if self.is_stale:
+                text.append(f" STALE {_age(age)} ", self._style("stale"))
+                text.append(f" last good poll {clock}")
+            else:
+                text.append(" LIVE ", self._style("fresh"))
+                text.append(f" polled {clock}{latency}")
+        elif self._failure is not None:
+            text.append(" NO DATA ", self._style("stale"))
+        if self._failure is not None:
+            text.append(f"  {self._failure.reason}; retrying in {self._failure.retry_in_s:.0f} s")
+        elif self._interval_s is not None:
+            text.append(f"  every {self._interval_s:g} s", self._style("dim"))
+        return text
