@@ -1,0 +1,531 @@
+"""Safe checking of the TwiML a supervisor injects into a live call, and snippet templates.
+
+Injected TwiML replaces what the caller hears *now*; Twilio only reports a broken document after
+the fact (error 12100, "an application error has occurred"). So everything Twilio would refuse,
+and everything that is dangerous to parse, is refused here first, with one sentence that names
+the line and the reason.
+
+Safety: the text is scanned for ``<!DOCTYPE`` / ``<!ENTITY`` (and any other ``<!`` declaration
+except comments and CDATA) before any parser sees it, so a billion-laughs or external-entity
+document costs one regular-expression pass. It is then parsed by defusedxml's expat SAX reader
+with DTDs, entities and external references forbidden; nothing is ever expanded or fetched.
+A ``<!DOCTYPE`` inside a comment or CDATA section is refused too: a false positive we accept.
+
+Checks are deliberately about what the call would do (a ``<Say>`` with nothing to say, a
+``<Dial>`` with nothing to dial, a number that is not E.164, an unknown or misplaced verb), not a
+full schema of every attribute.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final
+from xml.sax import SAXException, SAXParseException
+from xml.sax.handler import ContentHandler
+from xml.sax.saxutils import escape
+from xml.sax.xmlreader import AttributesImpl, Locator
+
+from defusedxml import DefusedXmlException
+from defusedxml.expatreader import create_parser
+
+from tui.core.errors import TwimlError, ValidationError
+from tui.core.sids import is_e164, validate_e164
+from tui.core.urls import validate_url
+
+MAX_TWIML_CHARS: Final = 4000
+"""Twilio's limit on the ``Twiml`` parameter of a call update."""
+
+HOLD_MUSIC_URL: Final = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"
+
+_VERBS: Final = frozenset(
+    {
+        "Say", "Play", "Pause", "Gather", "Dial", "Enqueue", "Leave", "Hangup", "Redirect",
+        "Reject", "Record", "Sms", "Connect", "Start", "Stop", "Refer", "Pay", "Echo",
+    }
+)  # fmt: skip
+
+_CONNECT_NOUNS: Final = frozenset(
+    {
+        "Stream", "Room", "Autopilot", "VirtualAgent", "Conversation", "ConversationRelay",
+        "AiSession", "ConversationRelaySession",
+    }
+)  # fmt: skip
+
+SSML_TAGS: Final = frozenset(
+    {
+        "break", "emphasis", "lang", "p", "phoneme", "prosody", "s", "say-as", "sub", "w",
+        "amazon:domain", "amazon:effect",
+    }
+)  # fmt: skip
+"""SSML elements Twilio accepts inside ``<Say>`` (and inside each other)."""
+
+_CHILDREN: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {
+        "Response": _VERBS,
+        "Gather": frozenset({"Say", "Play", "Pause"}),
+        "Prompt": frozenset({"Say", "Play", "Pause"}),
+        "Pay": frozenset({"Prompt", "Parameter"}),
+        "Dial": frozenset(
+            {"Number", "Client", "Conference", "Queue", "Sip", "Sim", "Application", "WhatsApp"}
+        ),
+        "Client": frozenset({"Identity", "Parameter"}),
+        "Application": frozenset({"ApplicationSid", "Parameter"}),
+        "Sip": frozenset({"Uri", "Headers"}),
+        "Headers": frozenset({"Header"}),
+        "Enqueue": frozenset({"Task"}),
+        "Connect": _CONNECT_NOUNS,
+        "ConversationRelay": frozenset({"Language", "Parameter"}),
+        "VirtualAgent": frozenset({"Config", "Parameter"}),
+        "Start": frozenset({"Stream", "Siprec", "Transcription", "Recording"}),
+        "Stop": frozenset({"Stream", "Siprec", "Transcription"}),
+        "Stream": frozenset({"Parameter"}),
+        "Siprec": frozenset({"Parameter"}),
+        "Transcription": frozenset({"Config", "Parameter"}),
+        "Reject": frozenset({"Parameter"}),
+        "Hangup": frozenset({"Parameter"}),
+        "Refer": frozenset({"Sip"}),
+    }
+)
+"""Which TwiML elements may appear directly inside which (from Twilio's voice TwiML reference)."""
+
+KNOWN_VERBS: Final = frozenset(name for names in _CHILDREN.values() for name in names)
+"""Every Twilio voice verb and noun (``<Response>`` and SSML excluded)."""
+
+_PARENTS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        name: tuple(sorted(p for p, kids in _CHILDREN.items() if name in kids))
+        for name in KNOWN_VERBS
+    }
+)
+
+_DECLARATION_RE: Final = re.compile(r"<!(?!--|\[CDATA\[)", re.IGNORECASE)
+_NON_NEGATIVE_INT_RE: Final = re.compile(r"[0-9]+")
+
+_EXPAT_REASONS: Final = {
+    "mismatched tag": "a closing tag does not match the opening tag",
+    "no element found": "the document ends before every tag is closed",
+    "junk after document element": "there is something after </Response>",
+    "not well-formed (invalid token)": (
+        "there is an invalid character, or a '<' or '&' that should be written &lt; or &amp;"
+    ),
+    "unclosed token": "a tag is not closed",
+    "undefined entity": "there is an undefined entity; write a plain '&' as &amp;",
+    "syntax error": "the text is not XML",
+    "duplicate attribute": "an attribute appears twice in one tag",
+    "unbound prefix": "an element or attribute uses an undeclared namespace prefix",
+    "XML or text declaration not at start of entity": (
+        "the <?xml ...?> declaration must be the very first thing"
+    ),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+
+
+def validate_twiml(text: str) -> str:
+    """Return the TwiML to send (surrounding whitespace removed) or raise :class:`TwimlError`.
+
+    ``TwimlError.line`` is the 1-based line of the problem when there is one. Any string input
+    either passes or raises ``TwimlError``; no other exception escapes.
+    """
+    twiml = text.lstrip("\ufeff").strip() if isinstance(text, str) else ""
+    if not twiml:
+        raise TwimlError("The TwiML is empty: write a <Response> with at least one verb.", line=1)
+    _refuse_declarations(twiml)
+    _refuse_too_long(twiml)
+    _refuse_unencodable(twiml)
+    root = _parse(twiml)
+    _check_tree(root)
+    return twiml
+
+
+def _line_at(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def _refuse_declarations(twiml: str) -> None:
+    """Refuse DTDs and entity declarations before a parser sees them: the cheap, sure defence."""
+    match = _DECLARATION_RE.search(twiml)
+    if match:
+        line = _line_at(twiml, match.start())
+        raise TwimlError(
+            f"Line {line}: TwiML may not contain a DOCTYPE, DTD or entity declaration "
+            "('<!'); it was refused without being expanded.",
+            line=line,
+        )
+
+
+def _refuse_too_long(twiml: str) -> None:
+    if len(twiml) > MAX_TWIML_CHARS:
+        line = _line_at(twiml, MAX_TWIML_CHARS)
+        raise TwimlError(
+            f"The TwiML is {len(twiml):,} characters long; Twilio accepts at most "
+            f"{MAX_TWIML_CHARS:,} (the limit is passed on line {line}).",
+            line=line,
+        )
+
+
+def _refuse_unencodable(twiml: str) -> None:
+    """Lone surrogates cannot be sent as UTF-8; refuse them rather than crash the encoder."""
+    for index, char in enumerate(twiml):
+        if "\ud800" <= char <= "\udfff":
+            line = _line_at(twiml, index)
+            raise TwimlError(
+                f"Line {line}: the TwiML contains an invalid character (U+{ord(char):04X}).",
+                line=line,
+            )
+
+
+@dataclass(slots=True)
+class _Element:
+    """One parsed element, with the line its start tag is on."""
+
+    name: str
+    attrs: dict[str, str]
+    line: int
+    children: list[_Element] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    text_line: int | None = None
+
+    def own_text(self) -> str:
+        return "".join(self.text).strip()
+
+    def all_text(self) -> str:
+        """Text of this element and its descendants (``<Say>`` may wrap words in SSML)."""
+        return "".join([*self.text, *(child.all_text() for child in self.children)]).strip()
+
+
+class _TreeBuilder(ContentHandler):
+    """Builds a small tree of :class:`_Element` with line numbers from the SAX locator."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.root: _Element | None = None
+        self._stack: list[_Element] = []
+        self._locator: Locator | None = None
+
+    def setDocumentLocator(self, locator: Locator) -> None:
+        self._locator = locator
+
+    def _line(self) -> int:
+        line = self._locator.getLineNumber() if self._locator is not None else None
+        return line if isinstance(line, int) and line > 0 else 1
+
+    def startElement(self, name: str, attrs: AttributesImpl) -> None:
+        element = _Element(name=name, attrs=dict(attrs.items()), line=self._line())
+        if self._stack:
+            self._stack[-1].children.append(element)
+        else:
+            self.root = element
+        self._stack.append(element)
+
+    def endElement(self, name: str) -> None:
+        self._stack.pop()
+
+    def characters(self, content: str) -> None:
+        if self._stack:
+            current = self._stack[-1]
+            current.text.append(content)
+            if current.text_line is None and content.strip():
+                current.text_line = self._line()
+
+
+def _parse(twiml: str) -> _Element:
+    """Parse with defusedxml (DTD, entities, external references forbidden) into a tree."""
+    builder = _TreeBuilder()
+    parser = create_parser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser.setContentHandler(builder)
+    # feed() never calls setDocumentLocator (only parse() does); the reader is its own locator.
+    builder.setDocumentLocator(parser)
+    try:
+        parser.feed(twiml)
+        parser.close()
+    except SAXParseException as err:
+        raise _syntax_error(err) from None
+    except DefusedXmlException:
+        line = builder._line()
+        raise TwimlError(
+            f"Line {line}: TwiML may not contain a DTD or entities; it was refused without "
+            "being expanded.",
+            line=line,
+        ) from None
+    except (SAXException, ValueError, UnicodeError) as err:
+        raise TwimlError(f"The TwiML could not be read as XML ({type(err).__name__}).") from None
+    if builder.root is None:  # pragma: no cover - expat reports "no element found" first
+        raise TwimlError("The TwiML has no elements: write a <Response>.", line=1)
+    return builder.root
+
+
+def _syntax_error(err: SAXParseException) -> TwimlError:
+    line = err.getLineNumber() or 1
+    column = (err.getColumnNumber() or 0) + 1
+    raw = err.getMessage()
+    reason = _EXPAT_REASONS.get(raw, raw)
+    return TwimlError(
+        f"Line {line}, column {column}: the TwiML is not well-formed XML: {reason}.", line=line
+    )
+
+
+def _check_tree(root: _Element) -> None:
+    if root.name != "Response":
+        raise TwimlError(
+            f"Line {root.line}: the root element must be <Response>, not <{root.name}>.",
+            line=root.line,
+        )
+    if root.own_text():
+        line = root.text_line or root.line
+        raise TwimlError(
+            f"Line {line}: there is text outside any verb; put words to speak inside <Say>.",
+            line=line,
+        )
+    if not root.children:
+        raise TwimlError(
+            f"Line {root.line}: the <Response> has no verbs; Twilio would simply end the call "
+            "(write <Hangup/> if that is what you mean).",
+            line=root.line,
+        )
+    for child in root.children:
+        _check_element(child, root.name)
+
+
+def _check_element(element: _Element, parent: str) -> None:
+    _check_placement(element, parent)
+    _check_content(element)
+    _check_attributes(element)
+    for child in element.children:
+        _check_element(child, element.name)
+
+
+def _allowed_children(parent: str) -> frozenset[str]:
+    if parent == "Say" or parent in SSML_TAGS:
+        return SSML_TAGS
+    return _CHILDREN.get(parent, frozenset())
+
+
+def _check_placement(element: _Element, parent: str) -> None:
+    if element.name in _allowed_children(parent):
+        return
+    known = element.name in KNOWN_VERBS or element.name in SSML_TAGS or element.name == "Response"
+    if not known:
+        hint = difflib.get_close_matches(element.name, sorted(KNOWN_VERBS), n=1)
+        if not hint:
+            lowered = {name.lower(): name for name in KNOWN_VERBS}
+            hint = [lowered[element.name.lower()]] if element.name.lower() in lowered else []
+        suggestion = f" (did you mean <{hint[0]}>?)" if hint else ""
+        raise TwimlError(
+            f"Line {element.line}: unknown TwiML verb <{element.name}>{suggestion}.",
+            line=element.line,
+        )
+    _refuse_placement(element, parent)
+
+
+def _refuse_placement(element: _Element, parent: str) -> None:
+    parents = _PARENTS.get(element.name, ())
+    if element.name in SSML_TAGS:
+        where = "it belongs inside <Say>"
+    elif element.name == "Response":
+        where = "it may only be the root element"
+    elif parents:
+        where = "it belongs inside " + " or ".join(f"<{p}>" for p in parents)
+    else:  # pragma: no cover - every known name has a parent
+        where = "it is not allowed there"
+    raise TwimlError(
+        f"Line {element.line}: <{element.name}> cannot be used inside <{parent}>; {where}.",
+        line=element.line,
+    )
+
+
+def _check_content(element: _Element) -> None:
+    """The checks that decide whether the verb would do anything at all."""
+    checker = _CONTENT_CHECKS.get(element.name)
+    if checker is not None:
+        checker(element)
+
+
+def _fail(element: _Element, reason: str, *, line: int | None = None) -> TwimlError:
+    at = line or element.line
+    return TwimlError(f"Line {at}: <{element.name}> {reason}", line=at)
+
+
+def _check_say(element: _Element) -> None:
+    if not element.all_text():
+        raise _fail(element, "has no text to speak.")
+
+
+def _check_play(element: _Element) -> None:
+    url = element.own_text()
+    if url:
+        _check_url(element, url)
+    elif not element.attrs.get("digits", "").strip():
+        raise _fail(element, "needs an audio URL as its text, or a digits attribute.")
+
+
+def _check_redirect(element: _Element) -> None:
+    url = element.own_text()
+    if not url:
+        raise _fail(element, "needs the URL to fetch new TwiML from as its text.")
+    _check_url(element, url)
+
+
+def _check_url(element: _Element, url: str) -> None:
+    try:
+        validate_url(url)
+    except ValidationError as err:
+        raise _fail(element, f"has an unusable URL: {err}", line=element.text_line) from None
+
+
+def _check_dial(element: _Element) -> None:
+    number = element.own_text()
+    if not number and not element.children:
+        raise _fail(element, "has nothing to dial: give it a phone number or a <Number>.")
+    if number:
+        _check_number(element, number)
+
+
+def _check_number(element: _Element, number: str | None = None) -> None:
+    value = element.own_text() if number is None else number
+    if not value:
+        raise _fail(element, "has no phone number.")
+    if not is_e164(value):
+        try:
+            validate_e164(value)
+        except ValidationError as err:
+            raise _fail(element, f"has a bad phone number: {err}", line=element.text_line) from None
+
+
+def _check_enqueue(element: _Element) -> None:
+    if not element.own_text() and not element.attrs.get("workflowSid", "").strip():
+        raise _fail(element, "needs a queue name as its text (or a workflowSid attribute).")
+
+
+_CONTENT_CHECKS: Final = MappingProxyType(
+    {
+        "Say": _check_say,
+        "Play": _check_play,
+        "Redirect": _check_redirect,
+        "Dial": _check_dial,
+        "Number": _check_number,
+        "Enqueue": _check_enqueue,
+    }
+)
+
+
+def _check_attributes(element: _Element) -> None:
+    for attribute in ("loop", "length") if element.name == "Pause" else ("loop",):
+        value = element.attrs.get(attribute)
+        if value is not None and not _NON_NEGATIVE_INT_RE.fullmatch(value.strip()):
+            raise _fail(
+                element,
+                f"has {attribute}={value!r}; it must be a whole number, 0 or more.",
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Snippets
+
+_PLACEHOLDER_RE: Final = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _is_phone_placeholder(name: str) -> bool:
+    lowered = name.lower()
+    return "number" in lowered or "phone" in lowered
+
+
+def _escape(value: str) -> str:
+    """Escape for element text *and* attribute values, so a placeholder is safe anywhere."""
+    return escape(value, {'"': "&quot;", "'": "&apos;"})
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A TwiML template a supervisor can inject with a few keystrokes.
+
+    Placeholders are ``{name}`` (a Python identifier in braces); other braces are literal.
+    ``defaults`` supplies values the supervisor may leave blank (the hold-music URL). Values are
+    XML-escaped when rendered, so no value can add or break markup.
+    """
+
+    key: str
+    title: str
+    template: str
+    defaults: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "defaults", MappingProxyType(dict(self.defaults)))
+
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        """Placeholder names in the order they first appear, each once."""
+        return tuple(dict.fromkeys(_PLACEHOLDER_RE.findall(self.template)))
+
+    def render(self, values: Mapping[str, str]) -> str:
+        """Fill the placeholders and return validated TwiML.
+
+        Raises :class:`ValidationError` for a missing value or a phone number (a placeholder whose
+        name contains ``number`` or ``phone``) that is not E.164, and :class:`TwimlError` when
+        the result is not TwiML that may be sent.
+        """
+        filled = {name: self._value_for(name, values) for name in self.placeholders}
+        rendered = _PLACEHOLDER_RE.sub(lambda m: _escape(filled[m.group(1)]), self.template)
+        return validate_twiml(rendered)
+
+    def example_values(self) -> dict[str, str]:
+        """Plausible values for every placeholder, to check a template before anyone uses it."""
+        values = {}
+        for name in self.placeholders:
+            lowered = name.lower()
+            if name in self.defaults:
+                values[name] = self.defaults[name]
+            elif _is_phone_placeholder(name):
+                values[name] = "+15005550006"
+            elif "url" in lowered:
+                values[name] = "https://example.com/twiml"
+            else:
+                values[name] = "example"
+        return values
+
+    def _value_for(self, name: str, values: Mapping[str, str]) -> str:
+        value = values.get(name)
+        if value is None or (not str(value).strip() and name in self.defaults):
+            value = self.defaults.get(name)
+        if value is None:
+            raise ValidationError(f"The snippet '{self.title}' needs a value for '{name}'.")
+        value = str(value)
+        if _is_phone_placeholder(name):
+            try:
+                return validate_e164(value)
+            except ValidationError as err:
+                raise ValidationError(f"'{name}': {err}") from None
+        return value
+
+
+BUILTIN_SNIPPETS: Final[tuple[Snippet, ...]] = (
+    Snippet(
+        key="announce",
+        title="Announcement",
+        template="<Response><Say>{message}</Say></Response>",
+    ),
+    Snippet(
+        key="hold-music",
+        title="Hold music",
+        template='<Response><Play loop="0">{url}</Play></Response>',
+        defaults={"url": HOLD_MUSIC_URL},
+    ),
+    Snippet(
+        key="dial-agent",
+        title="Transfer to an agent",
+        template="<Response><Dial><Number>{agent_number}</Number></Dial></Response>",
+    ),
+    Snippet(
+        key="enqueue",
+        title="Send to a queue",
+        template="<Response><Enqueue>{queue}</Enqueue></Response>",
+    ),
+    Snippet(key="hang-up", title="Hang up", template="<Response><Hangup/></Response>"),
+)
+"""The snippets every console has; user snippets from the config file are added after these."""
