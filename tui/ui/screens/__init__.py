@@ -1,0 +1,14 @@
+"""Callboard's modal screens.
+
+Each returns a validated value with ``dismiss`` and sends nothing: the caller acts on the value.
+"""
+
+from __future__ import annotations
+
+from tui.ui.screens.confirm import ConfirmHangupScreen
+from tui.ui.screens.help import HelpScreen
+
+__all__ = [
+    "ConfirmHangupScreen",
+    "HelpScreen",
+]
