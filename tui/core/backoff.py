@@ -1,0 +1,120 @@
+"""How long the poller waits: adaptive interval, rate-limit slow-down, failure backoff.
+
+Kept apart from the poller so the rules can be read (and tested) without any I/O.
+
+Rules
+-----
+Interval in force (start of one pass to start of the next)::
+
+    interval = max(configured, 1.2 x last pass duration, size floor) x rate-limit slow-down
+
+* ``1.2 x duration`` keeps at least a sixth of every cycle idle, so a slow API is never polled
+  back to back.
+* The size floor spares big accounts: one pass costs a request per 1,000 live calls per status.
+  ≤ 1,000 live calls: no floor; ≤ 5,000: 3 s; ≤ 20,000: 5 s; above: 10 s.
+* The slow-down starts at 1 and doubles after each rate-limited pass (capped so the interval stays
+  ≤ ``max_backoff_s``); each successful pass halves it again, so the poller speeds back up
+  within a few passes.
+
+After a failed pass (``n`` consecutive failures)::
+
+    ceiling = min(cap, interval x 2^n)      delay = uniform(interval, ceiling)
+
+i.e. exponential growth from the interval with jitter on top of it, never faster than the
+interval. ``cap`` depends on the kind of failure:
+
+* rate limited (429 / 20429): ``Retry-After`` when Twilio sends it (never less than the
+  interval); otherwise the formula above with ``cap = max(max_backoff_s, interval)``;
+* credentials refused (401 / 20003): ``cap = max(max_backoff_s, interval)`` — they will not fix
+  themselves, but the supervisor may fix them (and ``poll_now()`` retries at once);
+* anything else (timeout, 5xx, refused/dropped connection, DNS, bad JSON):
+  ``cap = max(interval, min(max_backoff_s, OUTAGE_CAP_S))``. A failed connection costs Twilio
+  nothing, so during an outage the poller keeps probing at least every ``OUTAGE_CAP_S`` (15 s) and
+  notices recovery within one retry delay rather than up to a minute later.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Final
+
+OUTAGE_CAP_S: Final = 15.0
+"""Longest wait between retries when Twilio is unreachable or failing (not rate limiting)."""
+
+RETRY_AFTER_MAX_S: Final = 600.0
+"""A ``Retry-After`` longer than this is treated as this (a misconfigured proxy, not Twilio)."""
+
+
+def size_floor_s(total_live: int) -> float:
+    """Minimum interval for an account with ``total_live`` live calls (see module docstring)."""
+    if total_live <= 1_000:
+        return 0.0
+    if total_live <= 5_000:
+        return 3.0
+    if total_live <= 20_000:
+        return 5.0
+    return 10.0
+
+
+class PollSchedule:
+    """The poller's timing state: interval in force, slow-down factor, consecutive failures."""
+
+    def __init__(
+        self,
+        configured_s: float,
+        max_backoff_s: float,
+        *,
+        rand: Callable[[float, float], float] = random.uniform,
+    ) -> None:
+        if configured_s <= 0:
+            raise ValueError("the poll interval must be positive")
+        self.configured_s = configured_s
+        self.max_backoff_s = max_backoff_s
+        self._rand = rand
+        self.slowdown = 1.0
+        self.failures = 0
+        self.last_duration_s = 0.0
+        self.total_live = 0
+
+    @property
+    def interval_s(self) -> float:
+        """The interval in force now (start to start)."""
+        base = max(self.configured_s, 1.2 * self.last_duration_s, size_floor_s(self.total_live))
+        return base * self.slowdown
+
+    def succeeded(self, duration_s: float, total_live: int) -> float:
+        """Record a complete pass; return the delay until the next one starts."""
+        self.failures = 0
+        self.last_duration_s = duration_s
+        self.total_live = total_live
+        self.slowdown = max(1.0, self.slowdown / 2)
+        return max(0.0, self.interval_s - duration_s)
+
+    def rate_limited(self, retry_after_s: float | None) -> float:
+        """Record a 429: slow the regular interval down and return the delay before a retry."""
+        self.failures += 1
+        base = max(self.configured_s, 1.2 * self.last_duration_s, size_floor_s(self.total_live))
+        if base * self.slowdown * 2 <= max(self.max_backoff_s, base):
+            self.slowdown *= 2
+        interval = self.interval_s
+        if retry_after_s is not None:
+            return max(interval, min(retry_after_s, RETRY_AFTER_MAX_S))
+        return self._backoff(max(self.max_backoff_s, interval))
+
+    def auth_refused(self) -> float:
+        self.failures += 1
+        return self._backoff(max(self.max_backoff_s, self.interval_s))
+
+    def failed(self) -> float:
+        """Record an outage-like failure; return the delay before a retry."""
+        self.failures += 1
+        interval = self.interval_s
+        return self._backoff(max(interval, min(self.max_backoff_s, OUTAGE_CAP_S)))
+
+    def _backoff(self, cap: float) -> float:
+        interval = self.interval_s
+        ceiling = min(cap, interval * 2.0 ** min(self.failures, 32))
+        if ceiling <= interval:
+            return interval
+        return self._rand(interval, ceiling)
