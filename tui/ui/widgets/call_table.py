@@ -1,0 +1,836 @@
+"""The live call table: a Line-API ``ScrollView`` that applies poll diffs in O(changes + visible).
+
+Why not ``DataTable``: at 10k rows its ``remove_row`` is O(n) per call, every change invalidates
+every cache and repaints the whole viewport, and new rows are measured on idle (seconds of
+freeze; see shared/research/performance.md). Here:
+
+* ``CallRows`` (no Textual) keeps the calls, one sort key per call and the display order as a
+  sorted list; a diff costs O(k log n) comparisons plus list memmoves.
+* The widget paints only the lines on screen (``render_line``), formats a row only when it is about
+  to be painted, and caches the styled segments by (sid, version, cursor, marked).
+* After a diff it compares the SIDs on screen before and after: if they are the same it refreshes
+  only the changed lines (a few hundred bytes over SSH), otherwise the viewport.
+* The cursor follows a SID, not an index; the screen line of the cursor is kept steady when rows
+  arrive above it, so the supervisor's target never slides away under the keys.
+* Duration is computed from the start time at paint time; once a second only that column's region
+  is refreshed.
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.core.models import Call, CallDiff
+from tui.ui.widgets.call_format import (
+    BLANK,
+    COLUMNS,
+    DEFAULT_SORT,
+    ROW_WIDTH,
+    SEPARATOR,
+    SORT_VALUES,
+    SORTABLE,
+    SortValue,
+    column_offset,
+    format_duration_cell,
+    format_header,
+    format_row,
+    haystack,
+    start_timestamp,
+)
+
+__all__ = ["CallRows", "CallTable", "SortedRows"]
+
+SortKey = tuple[int, SortValue, str, int, float, str]
+"""(blank flag, column value, group SID, child flag, child order, SID).
+
+The group part (first three) of a child leg is its parent's, so a child sorts right after its
+parent and moves with it. The last element makes every key unique.
+"""
+
+_BULK_MIN = 256
+"""From this many additions (and a quarter of the table), re-sort instead of bisect-inserting."""
+
+
+class SortedRows:
+    """SIDs in display order, backed by a list of sort keys kept ascending for ``bisect``.
+
+    Descending order is the ascending storage read backwards (the keys are built so that reading
+    backwards still puts children after their parent), which avoids inverting string keys.
+    """
+
+    __slots__ = ("_keys", "_sids", "descending")
+
+    def __init__(self, descending: bool, pairs: Iterable[tuple[SortKey, str]] = ()) -> None:
+        ordered = sorted(pairs)
+        self.descending = descending
+        self._keys: list[SortKey] = [key for key, _ in ordered]
+        self._sids: list[str] = [sid for _, sid in ordered]
+
+    def __len__(self) -> int:
+        return len(self._sids)
+
+    def _display(self, position: int) -> int:
+        return len(self._sids) - 1 - position if self.descending else position
+
+    def sid_at(self, index: int) -> str:
+        """The SID shown at display ``index`` (0 = first row under the header)."""
+        return self._sids[~index] if self.descending else self._sids[index]
+
+    def index_of(self, key: SortKey) -> int | None:
+        """Display index of the row with this key, or ``None`` when it is not in this view."""
+        position = bisect_left(self._keys, key)
+        if position < len(self._keys) and self._keys[position] == key:
+            return self._display(position)
+        return None
+
+    def nearest(self, key: SortKey) -> int:
+        """Display index of the row that now stands where a row with ``key`` would be."""
+        count = len(self._keys)
+        position = bisect_left(self._keys, key)
+        index = count - position if self.descending else position
+        return max(0, min(index, count - 1))
+
+    def insert(self, key: SortKey, sid: str) -> None:
+        position = bisect_left(self._keys, key)
+        self._keys.insert(position, key)
+        self._sids.insert(position, sid)
+
+    def remove(self, key: SortKey) -> None:
+        """Remove the row with ``key`` if present (a filtered view may not hold it)."""
+        position = bisect_left(self._keys, key)
+        if position < len(self._keys) and self._keys[position] == key:
+            del self._keys[position]
+            del self._sids[position]
+
+    def window(self, start: int, count: int) -> list[str]:
+        """The SIDs at display indices ``start`` .. ``start + count`` (clipped)."""
+        total = len(self._sids)
+        stop = min(start + count, total)
+        if start >= stop:
+            return []
+        if not self.descending:
+            return self._sids[start:stop]
+        return self._sids[total - stop : total - start][::-1]
+
+
+@dataclass(slots=True, eq=False)
+class _Row:
+    """One live call plus what the table derives from it. ``version`` changes with any of it."""
+
+    call: Call
+    version: int
+    start_ts: float | None
+    key: SortKey = ("", "", "", 0, 0.0, "")  # type: ignore[assignment]
+    is_child: bool = False
+    text: str | None = None
+    """The filter haystack, computed on first use."""
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedDiff:
+    """What the widget needs to know after a diff: rows changed in place, and SIDs that left."""
+
+    touched: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
+
+
+class CallRows:
+    """The table's model: calls by SID, their sort keys, the sorted view and the filtered view.
+
+    No Textual here, so it can be tested and benchmarked on its own. Every mutation keeps the
+    views sorted incrementally; only ``sort_by``, ``set_filter`` and very large additions
+    rebuild them.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[str, _Row] = {}
+        self.children: dict[str, set[str]] = {}
+        """parent SID → SIDs of present calls that name it as parent (present or not)."""
+        self.sort_column, self.descending = DEFAULT_SORT
+        self.all = SortedRows(self.descending)
+        self.filtered: SortedRows | None = None
+        self.filter_text = ""
+        self._version = 0
+
+    @property
+    def view(self) -> SortedRows:
+        """What the table shows: the filtered rows, or all rows when no filter is set."""
+        return self.all if self.filtered is None else self.filtered
+
+    def _next_version(self) -> int:
+        self._version += 1
+        return self._version
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    def _group_key(self, call: Call) -> tuple[int, SortValue, str]:
+        value = SORT_VALUES[self.sort_column](call)
+        if value is None:
+            return (0 if self.descending else 1, BLANK[self.sort_column], call.sid)
+        return (1 if self.descending else 0, value, call.sid)
+
+    def _parent_row(self, call: Call) -> _Row | None:
+        parent_sid = call.parent_call_sid
+        if parent_sid is None or parent_sid == call.sid:
+            return None
+        return self.rows.get(parent_sid)
+
+    def _compute_key(self, row: _Row) -> tuple[SortKey, bool]:
+        """The key ``row`` should have and whether it shows as a child leg.
+
+        The parent's key must already be current.
+        """
+        call = row.call
+        parent = self._parent_row(call)
+        if parent is None:
+            return (*self._group_key(call), 0, 0.0, call.sid), False
+        order = row.start_ts if row.start_ts is not None else 0.0
+        group = parent.key[:3]
+        if self.descending:
+            return (group[0], group[1], group[2], -1, -order, call.sid), True
+        return (group[0], group[1], group[2], 1, order, call.sid), True
+
+    def _assign_key(self, row: _Row) -> None:
+        row.key, is_child = self._compute_key(row)
+        if is_child != row.is_child:
+            row.is_child = is_child
+            row.version = self._next_version()
+
+    def _assign_all_keys(self, rows: Iterable[_Row]) -> None:
+        """Key rows parents-first (a parent may itself be a child leg)."""
+        pending = list(rows)
+        while pending:
+            waiting = {row.call.sid for row in pending}
+            later: list[_Row] = []
+            for row in pending:
+                parent = self._parent_row(row.call)
+                if parent is None or parent.call.sid not in waiting:
+                    self._assign_key(row)
+                    waiting.discard(row.call.sid)
+                else:
+                    later.append(row)
+            if len(later) == len(pending):  # a cycle of parents: key them as top-level
+                for row in later:
+                    row.key = (*self._group_key(row.call), 0, 0.0, row.call.sid)
+                break
+            pending = later
+
+    # -- filter -------------------------------------------------------------------------------
+
+    def matches(self, row: _Row) -> bool:
+        if not self.filter_text:
+            return True
+        if row.text is None:
+            row.text = haystack(row.call)
+        return self.filter_text in row.text
+
+    # -- incremental view maintenance ---------------------------------------------------------
+
+    def _insert(self, row: _Row) -> None:
+        self.all.insert(row.key, row.call.sid)
+        if self.filtered is not None and self.matches(row):
+            self.filtered.insert(row.key, row.call.sid)
+
+    def _detach(self, row: _Row) -> None:
+        self.all.remove(row.key)
+        if self.filtered is not None:
+            self.filtered.remove(row.key)
+
+    def _subtree(self, sid: str) -> list[_Row]:
+        """The row and its present descendants, parents before children."""
+        out = [self.rows[sid]]
+        seen = {sid}
+        index = 0
+        while index < len(out):
+            for child_sid in self.children.get(out[index].call.sid, ()):
+                if child_sid not in seen and child_sid in self.rows:
+                    seen.add(child_sid)
+                    out.append(self.rows[child_sid])
+            index += 1
+        return out
+
+    def _rekey_subtree(self, sid: str) -> None:
+        """Re-place a row and its child legs after its sort value or its parent changed."""
+        subtree = self._subtree(sid)
+        for row in subtree:
+            self._detach(row)
+        for row in subtree:
+            self._assign_key(row)
+            self._insert(row)
+
+    def _link(self, call: Call) -> None:
+        if call.parent_call_sid is not None:
+            self.children.setdefault(call.parent_call_sid, set()).add(call.sid)
+
+    def _unlink(self, call: Call) -> None:
+        parent_sid = call.parent_call_sid
+        if parent_sid is not None and (siblings := self.children.get(parent_sid)) is not None:
+            siblings.discard(call.sid)
+            if not siblings:
+                del self.children[parent_sid]
+
+    def _rebuild_views(self) -> None:
+        self.all = SortedRows(self.descending, ((row.key, sid) for sid, row in self.rows.items()))
+        if self.filter_text:
+            self.filtered = SortedRows(
+                self.descending,
+                ((row.key, sid) for sid, row in self.rows.items() if self.matches(row)),
+            )
+        else:
+            self.filtered = None
+
+    # -- diff ---------------------------------------------------------------------------------
+
+    def apply(self, diff: CallDiff) -> AppliedDiff:
+        """Bring the model up to date with one poll's diff."""
+        result = AppliedDiff()
+        self._remove(diff.removed, result)
+        updates = [call for call in diff.added if call.sid in self.rows]
+        new_calls = [call for call in diff.added if call.sid not in self.rows]
+        for call in diff.changed:
+            (updates if call.sid in self.rows else new_calls).append(call)
+        self._add(new_calls)
+        for call in updates:
+            self._update(call, result)
+        return result
+
+    def _remove(self, sids: Iterable[str], result: AppliedDiff) -> None:
+        for sid in sids:
+            row = self.rows.pop(sid, None)
+            if row is None:
+                continue
+            self._detach(row)
+            self._unlink(row.call)
+            result.removed.add(sid)
+        for sid in result.removed:
+            for orphan in list(self.children.get(sid, ())):
+                if orphan in self.rows:
+                    self._rekey_subtree(orphan)
+
+    def _add(self, calls: list[Call]) -> None:
+        if not calls:
+            return
+        new_rows: list[_Row] = []
+        for call in calls:
+            row = _Row(call, self._next_version(), start_timestamp(call))
+            self.rows[call.sid] = row
+            self._link(call)
+            new_rows.append(row)
+        if len(new_rows) >= _BULK_MIN and len(new_rows) * 4 >= len(self.rows):
+            self._assign_all_keys(self.rows.values())
+            self._rebuild_views()
+            return
+        self._assign_all_keys(new_rows)
+        for row in new_rows:
+            self._insert(row)
+        new_sids = {row.call.sid for row in new_rows}
+        for row in new_rows:  # earlier orphans whose parent just arrived
+            for child_sid in list(self.children.get(row.call.sid, ())):
+                if child_sid in self.rows and child_sid not in new_sids:
+                    self._rekey_subtree(child_sid)
+
+    def _update(self, call: Call, result: AppliedDiff) -> None:
+        row = self.rows[call.sid]
+        old_call, old_key = row.call, row.key
+        if old_call.parent_call_sid != call.parent_call_sid:
+            self._unlink(old_call)
+            self._link(call)
+        row.call = call
+        row.start_ts = start_timestamp(call)
+        row.version = self._next_version()
+        row.text = None
+        key, is_child = self._compute_key(row)
+        if key != old_key or is_child != row.is_child:
+            self._rekey_subtree(call.sid)
+            return
+        if self.filtered is not None:
+            shown = self.filtered.index_of(old_key) is not None
+            if shown and not self.matches(row):
+                self.filtered.remove(old_key)
+            elif not shown and self.matches(row):
+                self.filtered.insert(old_key, call.sid)
+        result.touched.add(call.sid)
+
+    # -- sort, filter, lookups ----------------------------------------------------------------
+
+    def sort_by(self, column: str, descending: bool) -> None:
+        self.sort_column, self.descending = column, descending
+        self._assign_all_keys(self.rows.values())
+        self._rebuild_views()
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text.strip().lower()
+        if not self.filter_text:
+            self.filtered = None
+            return
+        self.filtered = SortedRows(
+            self.descending,
+            ((row.key, sid) for sid, row in self.rows.items() if self.matches(row)),
+        )
+
+    def in_display_order(self, sids: Iterable[str]) -> list[str]:
+        present = [sid for sid in sids if sid in self.rows]
+        return sorted(present, key=lambda sid: self.rows[sid].key, reverse=self.descending)
+
+    def children_of(self, sid: str) -> list[Call]:
+        if sid not in self.rows:
+            return []
+        kids = [s for s in self.children.get(sid, ()) if s in self.rows]
+        return [self.rows[s].call for s in self.in_display_order(kids)]
+
+
+_CellStyles = tuple[list[Segment], Style, list[Segment]]
+"""A row's cached segments: what is left of Duration, Duration's style, what is right of it."""
+
+
+class CallTable(ScrollView, can_focus=True):
+    """Live calls, one per line, with a cursor that follows a call and marks for bulk actions."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first_row", "First", show=False),
+        Binding("end", "last_row", "Last", show=False),
+        Binding("space", "toggle_mark", "Mark"),
+        Binding("enter", "open_call", "Open"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "call-table--header",
+        "call-table--cursor",
+        "call-table--marked",
+        "call-table--stale",
+        "call-table--status-queued",
+        "call-table--status-ringing",
+        "call-table--status-in-progress",
+        "call-table--status-other",
+    }
+
+    DEFAULT_CSS = """
+    CallTable {
+        background: $surface;
+        color: $foreground;
+        height: 1fr;
+        & > .call-table--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .call-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
+        &:focus > .call-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+        }
+        & > .call-table--marked { background: $accent 25%; text-style: bold; }
+        & > .call-table--stale { text-style: dim; }
+        & > .call-table--status-queued { color: $warning; }
+        & > .call-table--status-ringing { color: ansi_bright_cyan; }
+        & > .call-table--status-in-progress { color: $success; }
+        & > .call-table--status-other { color: $text-muted; }
+    }
+    """
+
+    stale: reactive[bool] = reactive(False)
+    """True while the shown data is out of date (poll failing): every row renders dimmed."""
+
+    class Opened(Message):
+        """The supervisor pressed enter on a call."""
+
+        def __init__(self, call: Call) -> None:
+            super().__init__()
+            self.call = call
+
+    class SelectionChanged(Message):
+        """The cursor moved to another call or the marks changed (posted at most once per turn)."""
+
+        def __init__(self, cursor_sid: str | None, marked: frozenset[str]) -> None:
+            super().__init__()
+            self.cursor_sid = cursor_sid
+            self.marked = marked
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._model = CallRows()
+        self._cursor_sid: str | None = None
+        self._cursor_index = 0
+        self._marks: set[str] = set()
+        self._line_cache: LRUCache[tuple[str, int, bool, bool], _CellStyles] = LRUCache(1024)
+        self._styles: dict[str, Style] = {}
+        self._quiet_scroll = False
+        self._selection_pending = False
+        self._posted_selection: tuple[str | None, frozenset[str]] | None = None
+        self.virtual_size = Size(ROW_WIDTH, 1)
+
+    # -- public API ---------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        """Rows shown (after the filter)."""
+        return len(self._model.view)
+
+    @property
+    def total_count(self) -> int:
+        """All live calls the table holds."""
+        return len(self._model.rows)
+
+    @property
+    def marked_sids(self) -> frozenset[str]:
+        return frozenset(self._marks)
+
+    @property
+    def cursor_call(self) -> Call | None:
+        if self._cursor_sid is None:
+            return None
+        return self._model.rows[self._cursor_sid].call
+
+    @property
+    def sort_column(self) -> str:
+        return self._model.sort_column
+
+    @property
+    def sort_descending(self) -> bool:
+        return self._model.descending
+
+    @property
+    def filter_text(self) -> str:
+        return self._model.filter_text
+
+    def get_call(self, sid: str) -> Call | None:
+        row = self._model.rows.get(sid)
+        return None if row is None else row.call
+
+    def children_of(self, sid: str) -> list[Call]:
+        """Present child legs of ``sid``, in the order they are shown."""
+        return self._model.children_of(sid)
+
+    def target_calls(self) -> list[Call]:
+        """What an action applies to: the marked calls if any, else the cursor's call."""
+        if self._marks:
+            rows = self._model.rows
+            return [rows[sid].call for sid in self._model.in_display_order(self._marks)]
+        call = self.cursor_call
+        return [] if call is None else [call]
+
+    def apply_diff(self, diff: CallDiff) -> None:
+        """Apply one poll's diff; work is O(changes log n + visible rows)."""
+        if not diff:
+            return
+        before, cursor_line = self._snapshot_viewport()
+        old_key = self._cursor_key()
+        applied = self._model.apply(diff)
+        marks_dropped = bool(self._marks & applied.removed)
+        self._marks.difference_update(applied.removed)
+        self._after_reorder(before, cursor_line, old_key, applied.touched)
+        if marks_dropped:
+            self._selection_changed()
+
+    def sort_by(self, column: str, descending: bool | None = None) -> None:
+        """Sort by a column key; calling it again for the same column flips the direction."""
+        if column not in SORTABLE:
+            raise ValueError(f"cannot sort by {column!r}")
+        if descending is None:
+            same = column == self._model.sort_column
+            descending = not self._model.descending if same else False
+        before, cursor_line = self._snapshot_viewport()
+        old_key = self._cursor_key()
+        self._model.sort_by(column, descending)
+        self._after_reorder(before, cursor_line, old_key, set(), force_repaint=True)
+
+    def set_filter(self, text: str) -> None:
+        """Show only calls whose SID, numbers, status, direction or answered-by contain ``text``."""
+        if text.strip().lower() == self._model.filter_text:
+            return
+        before, cursor_line = self._snapshot_viewport()
+        old_key = self._cursor_key()
+        self._model.set_filter(text)
+        self._after_reorder(before, cursor_line, old_key, set(), force_repaint=True)
+
+    def toggle_mark(self) -> None:
+        sid = self._cursor_sid
+        if sid is None:
+            return
+        if sid in self._marks:
+            self._marks.discard(sid)
+        else:
+            self._marks.add(sid)
+        self._refresh_row(self._cursor_index)
+        self._selection_changed()
+
+    def clear_marks(self) -> None:
+        if not self._marks:
+            return
+        self._marks.clear()
+        self.refresh()
+        self._selection_changed()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self._move_cursor(self._cursor_index - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move_cursor(self._cursor_index + 1)
+
+    def action_page_up(self) -> None:
+        self._move_cursor(self._cursor_index - self._body_height())
+
+    def action_page_down(self) -> None:
+        self._move_cursor(self._cursor_index + self._body_height())
+
+    def action_first_row(self) -> None:
+        self._move_cursor(0)
+
+    def action_last_row(self) -> None:
+        self._move_cursor(self.row_count - 1)
+
+    def action_toggle_mark(self) -> None:
+        self.toggle_mark()
+
+    def action_open_call(self) -> None:
+        call = self.cursor_call
+        if call is not None:
+            self.post_message(self.Opened(call))
+
+    # -- cursor and scrolling -----------------------------------------------------------------
+
+    def _body_height(self) -> int:
+        """Lines available for rows (the header takes one)."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _cursor_key(self) -> SortKey | None:
+        return None if self._cursor_sid is None else self._model.rows[self._cursor_sid].key
+
+    def _refresh_row(self, index: int) -> None:
+        self.refresh_line(index + 1)
+
+    def _move_cursor(self, index: int) -> None:
+        view = self._model.view
+        if not len(view):
+            return
+        index = max(0, min(index, len(view) - 1))
+        if index != self._cursor_index or self._cursor_sid is None:
+            self._refresh_row(self._cursor_index)
+            self._cursor_index = index
+            self._cursor_sid = view.sid_at(index)
+            self._refresh_row(index)
+            self._selection_changed()
+        self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        top, body = round(self.scroll_y), self._body_height()
+        if self._cursor_index < top:
+            self.scroll_to(y=self._cursor_index, animate=False)
+        elif self._cursor_index >= top + body:
+            self.scroll_to(y=self._cursor_index - body + 1, animate=False)
+
+    def _relocate_cursor(self, old_key: SortKey | None) -> None:
+        """Find the cursor's call again; if it left (or is filtered out), take its neighbour."""
+        view = self._model.view
+        previous = self._cursor_sid
+        if not len(view):
+            self._cursor_sid, self._cursor_index = None, 0
+        else:
+            row = self._model.rows.get(previous) if previous is not None else None
+            index = None if row is None else view.index_of(row.key)
+            if index is None:
+                key = row.key if row is not None else old_key
+                index = 0 if key is None else view.nearest(key)
+            self._cursor_index = index
+            self._cursor_sid = view.sid_at(index)
+        if self._cursor_sid != previous:
+            self._selection_changed()
+
+    def _snapshot_viewport(self) -> tuple[list[str], int | None]:
+        """SIDs on screen, and the cursor's line on screen if it is visible."""
+        top, body = round(self.scroll_y), self._body_height()
+        line = self._cursor_index - top
+        visible = self._cursor_sid is not None and 0 <= line < body
+        return self._model.view.window(top, body), (line if visible else None)
+
+    def _after_reorder(
+        self,
+        before: list[str],
+        cursor_line: int | None,
+        old_key: SortKey | None,
+        touched: set[str],
+        *,
+        force_repaint: bool = False,
+    ) -> None:
+        """Settle cursor, scroll and size after the rows changed, then repaint what must be."""
+        previous_cursor = self._cursor_sid
+        self._relocate_cursor(old_key)
+        self.virtual_size = Size(ROW_WIDTH, len(self._model.view) + 1)
+        body = self._body_height()
+        top = round(self.scroll_y)
+        if cursor_line is not None:
+            top = self._cursor_index - cursor_line
+        elif self._cursor_index < top or self._cursor_index >= top + body:
+            top = self._cursor_index if previous_cursor != self._cursor_sid else top
+        top = max(0, min(top, self.max_scroll_y))
+        after = self._model.view.window(top, body)
+        same_rows = after == before and not force_repaint
+        if top != round(self.scroll_y):
+            self._quiet_scroll = same_rows
+            try:
+                self.scroll_to(y=top, animate=False)
+            finally:
+                self._quiet_scroll = False
+        if not same_rows:
+            self.refresh()
+            return
+        if previous_cursor != self._cursor_sid:
+            touched = touched | {self._cursor_sid or "", previous_cursor or ""}
+        for offset, sid in enumerate(after):
+            if sid in touched:
+                self._refresh_row(top + offset)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Skip the full repaint when a diff scrolled to keep exactly the same rows on screen."""
+        if self._quiet_scroll:
+            if self.show_vertical_scrollbar:
+                self.vertical_scrollbar.position = new_value
+            return
+        super().watch_scroll_y(old_value, new_value)
+
+    # -- messages -----------------------------------------------------------------------------
+
+    def _selection_changed(self) -> None:
+        if not self._selection_pending:
+            self._selection_pending = True
+            self.call_later(self._post_selection)
+
+    def _post_selection(self) -> None:
+        self._selection_pending = False
+        state = (self._cursor_sid, frozenset(self._marks))
+        if state != self._posted_selection:
+            self._posted_selection = state
+            self.post_message(self.SelectionChanged(*state))
+
+    # -- Textual hooks ------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self._tick_durations)
+
+    def watch_stale(self) -> None:
+        self._line_cache.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._line_cache.clear()
+        self.refresh()
+
+    def _tick_durations(self) -> None:
+        """Repaint only the Duration column of the rows on screen."""
+        if not len(self._model.view):
+            return
+        x = column_offset("duration") - round(self.scroll_x)
+        width = next(column.width for column in COLUMNS if column.key == "duration")
+        region = Region(x, 1, width, self._body_height()).intersection(self.size.region)
+        if region:
+            self.refresh(region)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a row moves the cursor there; a click on the header sorts by that column."""
+        if event.y == 0:
+            x = event.x + round(self.scroll_x)
+            for column in COLUMNS:
+                if x < column.width + len(SEPARATOR):
+                    if column.key in SORTABLE:
+                        self.sort_by(column.key)
+                    return
+                x -= column.width + len(SEPARATOR)
+            return
+        self._move_cursor(round(self.scroll_y) + event.y - 1)
+
+    # -- painting -----------------------------------------------------------------------------
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self.get_component_rich_style(f"call-table--{name}", partial=True)
+            self._styles[name] = style
+        return style
+
+    def _row_style(self, cursor: bool, marked: bool) -> Style:
+        style = self.rich_style
+        if marked:
+            style += self._style("marked")
+        if cursor:
+            style += self._style("cursor")
+        if self.stale:
+            style += self._style("stale")
+        return style
+
+    def _status_style(self, status: str) -> Style:
+        if status in ("queued", "ringing", "in-progress"):
+            return self._style(f"status-{status}")
+        return self._style("status-other")
+
+    def _row_segments(self, row: _Row, cursor: bool, marked: bool) -> _CellStyles:
+        key = (row.call.sid, row.version, cursor, marked)
+        cached = self._line_cache.get(key)
+        if cached is None:
+            text = format_row(row.call, marked=marked, is_child=row.is_child)
+            style = self._row_style(cursor, marked)
+            status_style = style + self._status_style(row.call.status)
+            if self.stale:
+                status_style += self._style("stale")
+            cached = (
+                [Segment(text.left, style), Segment(text.status, status_style)],
+                style,
+                [Segment(text.right, style)],
+            )
+            self._line_cache[key] = cached
+        return cached
+
+    def _header_strip(self) -> Strip:
+        text = format_header(self._model.sort_column, self._model.descending)
+        return Strip([Segment(text, self.rich_style + self._style("header"))], ROW_WIDTH)
+
+    def render_row(self, index: int, now: float | None = None) -> Strip:
+        """The full-width strip of display row ``index`` (unscrolled); public for tests."""
+        sid = self._model.view.sid_at(index)
+        row = self._model.rows[sid]
+        left, duration_style, right = self._row_segments(
+            row, sid == self._cursor_sid, sid in self._marks
+        )
+        duration = Segment(format_duration_cell(row.start_ts, now), duration_style)
+        return Strip([*left, duration, *right], ROW_WIDTH)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            strip = self._header_strip()
+        else:
+            index = scroll_y + y - 1
+            if index >= len(self._model.view):
+                return Strip.blank(width, base)
+            strip = self.render_row(index, time.time())
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
