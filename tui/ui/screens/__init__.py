@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from tui.ui.screens.confirm import ConfirmHangupScreen
 from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.transfer import TransferScreen
 
 __all__ = [
     "ConfirmHangupScreen",
     "HelpScreen",
+    "TransferScreen",
 ]
