@@ -518,6 +518,15 @@ class CallTable(ScrollView, can_focus=True):
     def filter_text(self) -> str:
         return self._model.filter_text
 
+    @property
+    def cursor_index(self) -> int:
+        """Display index of the cursor's row (0 when the table is empty)."""
+        return self._cursor_index
+
+    def get_call_at(self, index: int) -> Call:
+        """The call shown at display ``index`` (after sort and filter)."""
+        return self._model.rows[self._model.view.sid_at(index)].call
+
     def get_call(self, sid: str) -> Call | None:
         row = self._model.rows.get(sid)
         return None if row is None else row.call
@@ -682,7 +691,7 @@ class CallTable(ScrollView, can_focus=True):
         """Settle cursor, scroll and size after the rows changed, then repaint what must be."""
         previous_cursor = self._cursor_sid
         self._relocate_cursor(old_key)
-        self.virtual_size = Size(ROW_WIDTH, len(self._model.view) + 1)
+        self._set_row_count(len(self._model.view))
         body = self._body_height()
         top = round(self.scroll_y)
         if cursor_line is not None:
@@ -706,6 +715,27 @@ class CallTable(ScrollView, can_focus=True):
         for offset, sid in enumerate(after):
             if sid in touched:
                 self._refresh_row(top + offset)
+
+    def _set_row_count(self, rows: int) -> None:
+        """Resize the scrollable area without repainting the viewport when possible.
+
+        Assigning ``virtual_size`` runs a layout, and the compositor then marks the whole widget
+        dirty because its geometry changed: over SSH that resends every visible line on each poll
+        even when nothing on screen moved. When the vertical scrollbar neither appears nor
+        disappears, only the scrollbar needs updating, which ``_scroll_update`` does. (A later
+        layout pass by another widget still repaints the table once; that is Textual's call.)
+        """
+        new = Size(ROW_WIDTH, rows + 1)
+        old = self.virtual_size
+        if new == old:
+            return
+        height = self.container_size.height
+        same_scrollbars = height > 0 and (old.height > height) == (new.height > height)
+        if not (self.is_mounted and same_scrollbars):
+            self.virtual_size = new
+            return
+        self.set_reactive(CallTable.virtual_size, new)
+        self._scroll_update(new)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         """Skip the full repaint when a diff scrolled to keep exactly the same rows on screen."""
