@@ -115,7 +115,9 @@ async def test_cells_line_up_under_their_headers() -> None:
     app = TableApp()
     async with app.run_test(size=SIZE) as pilot:
         table = app.query_one(CallTable)
-        call = make_call(7, status="ringing", age_s=75, direction="outbound-dial", queue_time_ms=4200)
+        call = make_call(
+            7, status="ringing", age_s=75, direction="outbound-dial", queue_time_ms=4200
+        )
         table.apply_diff(add(call))
         await pilot.pause()
         header, row = lines(table)[:2]
@@ -296,7 +298,8 @@ async def test_child_legs_sit_under_their_parent_and_move_with_it() -> None:
         await pilot.pause()
         assert shown_sids(table) == [sid_of(30), sid_of(20), sid_of(10), sid_of(50)]
         assert "└ " + make_call(50).short_sid in lines(table)[4]
-        assert table.children_of(sid_of(10)) == [make_call(50, parent=10, direction="outbound-dial")]
+        child = make_call(50, parent=10, direction="outbound-dial")
+        assert table.children_of(sid_of(10)) == [child]
 
         table.sort_by("started", descending=False)
         assert shown_sids(table) == [sid_of(10), sid_of(50), sid_of(20), sid_of(30)]
