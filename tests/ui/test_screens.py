@@ -13,10 +13,12 @@ from typing import Any, cast
 
 from textual.app import App
 from textual.screen import Screen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, OptionList, Static, TextArea
 
 from tui.core.models import Call
-from tui.ui.screens import ConfirmHangupScreen, HelpScreen, TransferScreen
+from tui.core.twiml import BUILTIN_SNIPPETS, Snippet
+from tui.ui.screens import ConfirmHangupScreen, HelpScreen, TransferScreen, TwimlEditorScreen
+from tui.ui.screens.twiml_editor import xml_highlighting_available
 
 SIZE = (120, 40)
 
@@ -219,3 +221,135 @@ async def test_transfer_escape_returns_none() -> None:
         await pilot.press("escape")
         await pilot.pause()
     assert app.results == [None]
+
+
+# ── TwiML editor ────────────────────────────────────────────────────────────
+
+SNIPPETS = (
+    Snippet(
+        "hold", "Please hold", "<Response><Say>{message}</Say></Response>", {"message": "Hold"}
+    ),
+    Snippet("agent", "Agent", "<Response><Dial><Number>{agent_number}</Number></Dial></Response>"),
+    Snippet("hang-up", "Hang up", "<Response><Hangup/></Response>"),
+)
+
+
+def editor_of(screen: Screen[Any]) -> TextArea:
+    return screen.query_one("#editor", TextArea)
+
+
+def status_of(screen: Screen[Any]) -> Static:
+    return screen.query_one("#status", Static)
+
+
+async def test_editor_is_prefilled_from_the_first_snippet_and_says_it_is_valid() -> None:
+    app = ScreenHarness(TwimlEditorScreen([make_call(1), make_call(2)], SNIPPETS))
+    async with app.run_test(size=SIZE):
+        dialog = app.screen.query_one("#dialog")
+        assert dialog.border_title == "Inject TwiML into 2 marked calls"
+        assert editor_of(app.screen).text == "<Response><Say>Hold</Say></Response>"
+        assert str(status_of(app.screen).render()) == "✓ valid TwiML, 36/4000 characters"
+        assert status_of(app.screen).has_class("valid")
+
+
+async def test_choosing_another_snippet_and_filling_its_placeholder_changes_the_text() -> None:
+    app = ScreenHarness(TwimlEditorScreen([make_call(1)], SNIPPETS))
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one("#snippets", OptionList).focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen.focused, Input)
+        assert app.screen.focused.name == "agent_number"
+        await pilot.press(*"+15551234567")
+        await pilot.pause(0.3)
+        assert editor_of(app.screen).text == (
+            "<Response><Dial><Number>+15551234567</Number></Dial></Response>"
+        )
+        assert status_of(app.screen).has_class("valid")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.results == ["<Response><Dial><Number>+15551234567</Number></Dial></Response>"]
+
+
+async def test_an_unfilled_placeholder_is_never_sent() -> None:
+    app = ScreenHarness(TwimlEditorScreen([make_call(1)], BUILTIN_SNIPPETS))
+    async with app.run_test(size=SIZE) as pilot:
+        assert "{message}" in editor_of(app.screen).text
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TwimlEditorScreen)
+        assert "needs a value for 'message'" in str(status_of(app.screen).render())
+        assert isinstance(app.screen.focused, Input) and app.screen.focused.name == "message"
+        await pilot.press(*"Back soon")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.results == ["<Response><Say>Back soon</Say></Response>"]
+
+
+async def test_ctrl_s_with_malformed_twiml_stays_open_and_points_at_the_line() -> None:
+    app = ScreenHarness(TwimlEditorScreen([make_call(1)], SNIPPETS))
+    async with app.run_test(size=SIZE) as pilot:
+        editor = editor_of(app.screen)
+        editor.text = "<Response>\n  <Say>Hello</Say>\n  <Sya>oops</Sya>\n</Response>"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TwimlEditorScreen)
+        status = str(status_of(app.screen).render())
+        assert status.startswith("✗ Line 3") and "<Sya>" in status
+        assert status_of(app.screen).has_class("invalid")
+        assert app.screen.focused is editor
+        assert editor.cursor_location[0] == 2
+    assert app.results == []
+
+
+async def test_live_status_follows_typing() -> None:
+    app = ScreenHarness(TwimlEditorScreen([make_call(1)], SNIPPETS))
+    async with app.run_test(size=SIZE) as pilot:
+        editor = editor_of(app.screen)
+        editor.focus()
+        await pilot.press("ctrl+a", "ctrl+k", *"<Response><Hangup>")
+        await pilot.pause(0.4)
+        assert status_of(app.screen).has_class("invalid")
+        assert "not well-formed" in str(status_of(app.screen).render())
+        await pilot.press(*"</Hangup></Response>")
+        await pilot.pause(0.4)
+        assert status_of(app.screen).has_class("valid")
+
+
+async def test_an_entity_or_dtd_is_refused() -> None:
+    hostile = (
+        '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY lol "lol">]>\n'
+        "<Response><Say>&lol;</Say></Response>"
+    )
+    app = ScreenHarness(TwimlEditorScreen([make_call(1)], SNIPPETS))
+    async with app.run_test(size=SIZE) as pilot:
+        editor_of(app.screen).text = hostile
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TwimlEditorScreen)
+        assert "DOCTYPE" in str(status_of(app.screen).render())
+        assert editor_of(app.screen).cursor_location[0] == 1
+    assert app.results == []
+
+
+async def test_valid_twiml_is_returned_exactly() -> None:
+    twiml = '<Response>\n  <Say voice="alice">Your call matters &amp; so do you.</Say>\n</Response>'
+    app = ScreenHarness(TwimlEditorScreen([make_call(1)], SNIPPETS))
+    async with app.run_test(size=SIZE) as pilot:
+        editor_of(app.screen).text = twiml
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.results == [twiml]
+
+
+async def test_editor_escape_returns_none() -> None:
+    app = ScreenHarness(TwimlEditorScreen([make_call(1)], SNIPPETS))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]
+
+
+def test_xml_highlighting_is_detected() -> None:
+    """The project depends on ``textual[syntax]``; without it the editor is plain text."""
+    assert xml_highlighting_available()

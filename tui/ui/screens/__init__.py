@@ -8,9 +8,11 @@ from __future__ import annotations
 from tui.ui.screens.confirm import ConfirmHangupScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.transfer import TransferScreen
+from tui.ui.screens.twiml_editor import TwimlEditorScreen
 
 __all__ = [
     "ConfirmHangupScreen",
     "HelpScreen",
     "TransferScreen",
+    "TwimlEditorScreen",
 ]
