@@ -353,3 +353,22 @@ def test_a_profile_built_in_code_with_half_credentials_is_refused() -> None:
     settings = Settings(profiles={"x": half})
     with pytest.raises(ConfigError, match="Profile 'x' has no auth_token"):
         resolve_credentials({}, settings, "x")
+
+
+def test_a_bad_snippet_template_points_at_its_own_line_in_the_file(tmp_path: Path) -> None:
+    text = VALID.replace("  <Say>{message}</Say>", "  <Say>{message}</Say>\n  <Dial>555</Dial>")
+    message = refused(tmp_path, text)
+    assert f"line {line_of(text, '<Dial>555')}: snippet 'closed'" in message
+    assert "E.164" in message
+
+
+def test_a_default_for_a_placeholder_the_template_lacks_is_refused(tmp_path: Path) -> None:
+    text = VALID.replace("{ message = ", "{ mesage = ")
+    message = refused(tmp_path, text)
+    assert "defaults has 'mesage' but the template has no {mesage} placeholder" in message
+    assert f"line {line_of(text, 'defaults =')}" in message
+
+
+def test_settings_profiles_cannot_be_changed_afterwards(settings: Settings) -> None:
+    with pytest.raises(TypeError):
+        settings.profiles["x"] = settings.profiles["day"]  # type: ignore[index]

@@ -74,6 +74,13 @@ def test_bad_twiml_is_refused_naming_reason_and_line(text: str, reason: str, lin
         assert f"line {line}" in message.lower()
 
 
+def test_lines_count_blank_lines_before_the_twiml_as_typed() -> None:
+    with pytest.raises(TwimlError) as caught:
+        validate_twiml("\n\n<Response>\n  <Say>hi</Sya>\n</Response>")
+    assert caught.value.line == 4
+    assert str(caught.value).startswith("Line 4, column")
+
+
 def test_too_long_says_how_long_and_where() -> None:
     text = "<Response>\n" + "<Say>hello</Say>\n" * 300 + "</Response>"
     with pytest.raises(TwimlError) as caught:

@@ -64,7 +64,7 @@ from typing import Final
 import platformdirs
 
 from tui.core.credentials import Credentials
-from tui.core.errors import ConfigError, ValidationError
+from tui.core.errors import ConfigError, TwimlError, ValidationError
 from tui.core.secret import Secret
 from tui.core.sids import is_account_sid, is_api_key_sid
 from tui.core.twiml import BUILTIN_SNIPPETS, Snippet
@@ -164,6 +164,9 @@ class Settings:
     profiles: Mapping[str, Profile] = field(default_factory=_empty_profiles, hash=False)
     default_profile: str | None = None
     source: Path | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "profiles", MappingProxyType(dict(self.profiles)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -281,10 +284,20 @@ class _Config:
         self.shown = _display(path)
         self.lines = _KeyLines(text)
 
-    def error(self, message: str, path: _KeyPath = ()) -> ConfigError:
-        line = self.lines.line_of(path) if path else None
+    def error(self, message: str, path: _KeyPath = (), line: int | None = None) -> ConfigError:
+        line = line or (self.lines.line_of(path) if path else None)
         where = f"{self.shown}, line {line}" if line else self.shown
         return ConfigError(f"{where}: {message}")
+
+    def template_line(self, path: _KeyPath, template_line: int | None) -> int | None:
+        """The file line of ``template_line`` (1-based) inside the string at ``path``."""
+        key_line = self.lines.line_of((*path, "template"))
+        if key_line is None or template_line is None:
+            return key_line
+        opening = self.text.splitlines()[key_line - 1].rstrip()
+        # TOML drops the newline right after an opening triple quote.
+        first = key_line + 1 if opening.endswith(('"""', "'''")) else key_line
+        return first + template_line - 1
 
     def parse(self) -> dict[str, object]:
         try:
@@ -572,7 +585,8 @@ def _load_snippets(config: _Config, value: object) -> tuple[Snippet, ...]:
 def _load_snippet(config: _Config, item: object, path: _KeyPath) -> Snippet:
     table = config.table(item, path, _SNIPPET_KEYS)
     key = config.string(table, "key", path, required=True) or ""
-    template = config.string(table, "template", path, required=True) or ""
+    config.string(table, "template", path, required=True)
+    template = str(table["template"])
     title = config.string(table, "title", path) or key
     defaults = table.get("defaults", {})
     if not isinstance(defaults, dict) or not all(isinstance(v, str) for v in defaults.values()):
@@ -580,13 +594,23 @@ def _load_snippet(config: _Config, item: object, path: _KeyPath) -> Snippet:
             'defaults must be a table of strings, e.g. defaults = { message = "Hello" }',
             (*path, "defaults"),
         )
+    unused = [name for name in defaults if f"{{{name}}}" not in template]
+    if unused:
+        raise config.error(
+            f"defaults has '{unused[0]}' but the template has no {{{unused[0]}}} placeholder",
+            (*path, "defaults"),
+        )
     snippet = Snippet(key=key, title=title, template=template, defaults=defaults)
     try:
         snippet.render(snippet.example_values())
-    except ValidationError as err:
+    except TwimlError as err:
+        reason = re.sub(r"^Line \d+(, column \d+)?: ", "", str(err))
+        line = config.template_line(path, err.line)
         raise config.error(
-            f"snippet '{key}' does not make valid TwiML: {err}", (*path, "template")
+            f"snippet '{key}' does not make valid TwiML: {reason}", (*path, "template"), line
         ) from None
+    except ValidationError as err:
+        raise config.error(f"snippet '{key}': {err}", (*path, "template")) from None
     return snippet
 
 

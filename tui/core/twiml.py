@@ -130,18 +130,42 @@ _EXPAT_REASONS: Final = {
 def validate_twiml(text: str) -> str:
     """Return the TwiML to send (surrounding whitespace removed) or raise :class:`TwimlError`.
 
-    ``TwimlError.line`` is the 1-based line of the problem when there is one. Any string input
-    either passes or raises ``TwimlError``; no other exception escapes.
+    ``TwimlError.line`` is the 1-based line of the problem in ``text`` as given (blank lines
+    before the TwiML counted). Any string input either passes or raises ``TwimlError``; no other
+    exception escapes.
     """
-    twiml = text.lstrip("\ufeff").strip() if isinstance(text, str) else ""
+    body = text.lstrip("\ufeff") if isinstance(text, str) else ""
+    twiml = body.strip()
     if not twiml:
         raise TwimlError("The TwiML is empty: write a <Response> with at least one verb.", line=1)
+    try:
+        _check(twiml)
+    except TwimlError as err:
+        blank_lines = body[: len(body) - len(body.lstrip())].count("\n")
+        if blank_lines and err.line is not None:
+            raise _shifted(err, blank_lines) from None
+        raise
+    return twiml
+
+
+def _check(twiml: str) -> None:
     _refuse_declarations(twiml)
     _refuse_too_long(twiml)
     _refuse_unencodable(twiml)
-    root = _parse(twiml)
-    _check_tree(root)
-    return twiml
+    _check_tree(_parse(twiml))
+
+
+def _shifted(err: TwimlError, lines: int) -> TwimlError:
+    """The same error with its line counted in the text as typed, blank lines before it included.
+
+    The checks run on the stripped text (an XML declaration must come first); an editor shows
+    the text as typed.
+    """
+    assert err.line is not None
+    message = re.sub(
+        r"\b([Ll]ine) (\d+)", lambda m: f"{m.group(1)} {int(m.group(2)) + lines}", str(err), count=1
+    )
+    return TwimlError(message, line=err.line + lines)
 
 
 def _line_at(text: str, index: int) -> int:
