@@ -7,17 +7,23 @@ the text on screen, whether the dialog is still open, and the value the app woul
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 
+from tui.core.config import Destination
 from tui.core.models import Call
 from tui.core.twiml import BUILTIN_SNIPPETS, Snippet
-from tui.ui.screens import ConfirmHangupScreen, HelpScreen, TransferScreen, TwimlEditorScreen
+from tui.ui.screens import (
+    CallDetailScreen,
+    ConfirmHangupScreen,
+    HelpScreen,
+    TransferScreen,
+    TwimlEditorScreen,
+)
 from tui.ui.screens.twiml_editor import xml_highlighting_available
 
 SIZE = (120, 40)
@@ -129,24 +135,15 @@ async def test_help_lists_the_given_keys_and_closes() -> None:
 # ── Transfer ────────────────────────────────────────────────────────────────
 
 
-@dataclass(frozen=True)
-class FakeDestination:
-    """Stands in for ``tui.core.config.Destination``: the screen reads name, url and method."""
-
-    name: str
-    url: str
-    method: str = "POST"
-
-
 DESTINATIONS = [
-    FakeDestination("Sales", "https://hooks.example.com/sales"),
-    FakeDestination("Support", "https://hooks.example.com/support", "GET"),
-    FakeDestination("Legacy IVR", "http://ivr.example.net/main.xml"),
+    Destination("Sales", "https://hooks.example.com/sales"),
+    Destination("Support", "https://hooks.example.com/support", "GET"),
+    Destination("Legacy IVR", "http://ivr.example.net/main.xml"),
 ]
 
 
 def transfer_screen() -> TransferScreen:
-    return TransferScreen([make_call(1)], cast(Any, DESTINATIONS))
+    return TransferScreen([make_call(1)], DESTINATIONS)
 
 
 def message_of(screen: Screen[Any]) -> Static:
@@ -353,3 +350,66 @@ async def test_editor_escape_returns_none() -> None:
 def test_xml_highlighting_is_detected() -> None:
     """The project depends on ``textual[syntax]``; without it the editor is plain text."""
     assert xml_highlighting_available()
+
+
+# ── Call detail ─────────────────────────────────────────────────────────────
+
+RAW = {
+    "sid": f"CA{1:032x}",
+    "from": "+15550000001",
+    "to": "+15559990001",
+    "status": "in-progress",
+    "price": None,
+    "queue_time": "0",
+    "subresource_uris": {"notifications": "/n.json", "recordings": "/r.json"},
+}
+
+HISTORY: list[dict[str, object]] = [
+    {
+        "time": "2026-01-31T20:36:28.123Z",
+        "action": "redirect",
+        "outcome": "refused",
+        "code": 21220,
+        "message": "The call is not in progress.",
+    },
+    {
+        "time": "2026-01-31T20:37:00Z",
+        "action": "hang_up",
+        "outcome": "applied",
+        "message": "Ended.",
+    },
+]
+
+
+async def test_detail_shows_raw_fields_children_and_history() -> None:
+    call = make_call(1, raw=RAW)
+    child = make_call(9, "ringing", parent=call.sid)
+    app = ScreenHarness(CallDetailScreen(call, [child], HISTORY))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        names = label_texts(screen, "#fields .name")
+        values = label_texts(screen, "#fields .value")
+        assert names == list(RAW)
+        fields = dict(zip(names, values, strict=True))
+        assert fields["from"] == "+15550000001"
+        assert fields["price"] == "—"
+        assert fields["subresource_uris"] == "notifications, recordings"
+        assert label_texts(screen, "#children Label") == [child.short_sid, child.to, "ringing"]
+        assert label_texts(screen, "#history .outcome") == ["refused", "applied"]
+        assert label_texts(screen, "#history .action") == ["transfer", "hang up"]
+        messages = label_texts(screen, "#history .message")
+        assert messages[0] == "The call is not in progress. (code 21220)"
+        assert screen.query_one("#history .outcome").has_class("outcome-refused")
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]
+
+
+async def test_detail_without_raw_or_history_still_reads_well() -> None:
+    app = ScreenHarness(CallDetailScreen(make_call(2), [], []))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "sid" in label_texts(app.screen, "#fields .name")
+        assert "None yet." in screen_text(app.screen)
+        await pilot.press("end", "q")
+        await pilot.pause()
+    assert app.results == [None]

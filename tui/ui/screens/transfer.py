@@ -12,7 +12,6 @@ URL, the method or the highlighted destination resets that.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,13 +21,11 @@ from textual.content import Content
 from textual.widgets import Footer, Input, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
+from tui.core.config import Destination
 from tui.core.errors import ValidationError
 from tui.core.models import Call
 from tui.core.urls import HTTP_METHODS, validate_method, validate_url
 from tui.ui.screens._common import CallboardModal, describe_targets
-
-if TYPE_CHECKING:
-    from tui.core.config import Destination
 
 
 class TransferScreen(CallboardModal[tuple[str, str] | None]):
