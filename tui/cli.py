@@ -23,20 +23,34 @@ def build_parser() -> argparse.ArgumentParser:
         description="Live Twilio calls for supervisors: inject TwiML, transfer, hang up.",
         epilog="Run 'callboard sim --help' for the standalone Twilio API simulator.",
     )
-    parser.add_argument("--demo", action="store_true",
-                        help="use the embedded simulator with synthetic calls (default when no "
-                             "credentials are configured)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="use the embedded simulator with synthetic calls (default when no "
+        "credentials are configured)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed for the demo's traffic")
-    parser.add_argument("--calls", type=int, default=120, metavar="N",
-                        help="live calls in the demo (default 120)")
+    parser.add_argument(
+        "--calls", type=int, default=120, metavar="N", help="live calls in the demo (default 120)"
+    )
     parser.add_argument("--profile", metavar="NAME", help="a profile from config.toml")
-    parser.add_argument("--api-url", metavar="URL",
-                        help="a Twilio-compatible API base URL (or CALLBOARD_API_URL), e.g. a "
-                             "'callboard sim' in another terminal")
-    parser.add_argument("--read-only", action="store_true",
-                        help="wall-board mode: show calls, offer and send no actions")
-    parser.add_argument("--poll-interval", type=float, metavar="SECONDS",
-                        help="seconds between polls (overrides config)")
+    parser.add_argument(
+        "--api-url",
+        metavar="URL",
+        help="a Twilio-compatible API base URL (or CALLBOARD_API_URL), e.g. a "
+        "'callboard sim' in another terminal",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="wall-board mode: show calls, offer and send no actions",
+    )
+    parser.add_argument(
+        "--poll-interval",
+        type=float,
+        metavar="SECONDS",
+        help="seconds between polls (overrides config)",
+    )
     return parser
 
 
@@ -63,8 +77,8 @@ def run_console(args: argparse.Namespace) -> int:
     api_url = args.api_url
     if api_url:
         api_url = validate_url(api_url).url
-    credentials = None if args.demo else resolve_credentials(
-        os.environ, settings, args.profile, api_url
+    credentials = (
+        None if args.demo else resolve_credentials(os.environ, settings, args.profile, api_url)
     )
     _configure_logging()
 

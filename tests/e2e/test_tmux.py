@@ -1,4 +1,4 @@
-"""The console in a real terminal: tmux runs `uv run callboard --demo`, we type, we read the screen."""
+"""The console in a real terminal: tmux runs `uv run callboard --demo`; we type and read."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""Back-end layer: Twilio access, polling, actions, validation, audit, config. No Textual imports."""
+"""Back end: Twilio access, polling, actions, validation, audit, config. No Textual imports."""

@@ -42,5 +42,5 @@ class Secret:
     def __format__(self, spec: str) -> str:
         return MASK
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> str | tuple[object, ...]:
         raise TypeError("a Secret cannot be pickled")

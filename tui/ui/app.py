@@ -71,14 +71,19 @@ class CallboardApp(App[None]):
         yield from super().get_system_commands(screen)
         main = self.main_screen
         if not main.read_only:
-            yield SystemCommand("Inject TwiML", "Replace what the selected call(s) do now",
-                                main.action_inject_twiml)
-            yield SystemCommand("Transfer", "Redirect the selected call(s) to a TwiML URL",
-                                main.action_redirect)
+            yield SystemCommand(
+                "Inject TwiML", "Replace what the selected call(s) do now", main.action_inject_twiml
+            )
+            yield SystemCommand(
+                "Transfer", "Redirect the selected call(s) to a TwiML URL", main.action_redirect
+            )
             yield SystemCommand("Hang up", "End the selected call(s)", main.action_hang_up)
         yield SystemCommand("Filter", "Show only calls matching some text", main.action_filter)
         yield SystemCommand("Refresh", "Poll Twilio now", main.action_poll_now)
         yield SystemCommand("Help", "Show every key", main.action_help)
         for column in SORT_CYCLE:
-            yield SystemCommand(f"Sort by {column}", f"Sort the table by {column}",
-                                lambda column=column: main.sort_by(column))  # type: ignore[misc]
+            yield SystemCommand(
+                f"Sort by {column}",
+                f"Sort the table by {column}",
+                lambda column=column: main.sort_by(column),
+            )

@@ -59,8 +59,9 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
         yield CallTable(id="calls")
-        yield Input(placeholder="filter: number, SID, status…  (enter keeps it, escape clears)",
-                    id="filter")
+        yield Input(
+            placeholder="filter: number, SID, status…  (enter keeps it, escape clears)", id="filter"
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -101,9 +102,7 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide the writing keys in read-only mode, so a wall board shows none of them."""
-        if self.read_only and action in ACTIONS_THAT_WRITE:
-            return False
-        return True
+        return not (self.read_only and action in ACTIONS_THAT_WRITE)
 
     def _targets(self, verb: str) -> list[Call]:
         if self.read_only:
@@ -166,8 +165,12 @@ class MainScreen(Screen[None]):
             self.notify(str(error), title="Not sent", severity="error", timeout=10)
             return
         toast = summarize(action, results)
-        self.notify(toast.message, title=toast.title, severity=toast.severity,
-                    timeout=10 if toast.severity != "information" else 5)
+        self.notify(
+            toast.message,
+            title=toast.title,
+            severity=toast.severity,
+            timeout=10 if toast.severity != "information" else 5,
+        )
         self.table.clear_marks()
         if self.backend is not None:
             self.backend.poller.poll_now()
