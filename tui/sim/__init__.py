@@ -1,0 +1,32 @@
+"""A faithful simulator of Twilio's Voice Calls API, for the console's demo mode and for tests.
+
+The console talks to it through the real ``twilio`` SDK over real HTTP on loopback, so nothing in
+``tui.core`` or ``tui.ui`` knows it is not Twilio. This package never imports from them.
+
+Run it embedded (:class:`EmbeddedSimulator`) or standalone (``uv run callboard sim`` or
+``python -m tui.sim``, see :mod:`tui.sim.standalone`). Faults: :mod:`tui.sim.faults`. Routes and
+admin endpoints: :mod:`tui.sim.server`.
+"""
+
+from __future__ import annotations
+
+from tui.sim.call_record import CallRecord
+from tui.sim.clock import Clock, ManualClock, RealClock
+from tui.sim.embedded import EmbeddedSimulator
+from tui.sim.engine import CallEngine
+from tui.sim.faults import FaultInjector, FaultSpec
+from tui.sim.server import RequestRecord
+from tui.sim.webhooks import compute_signature
+
+__all__ = [
+    "CallEngine",
+    "CallRecord",
+    "Clock",
+    "EmbeddedSimulator",
+    "FaultInjector",
+    "FaultSpec",
+    "ManualClock",
+    "RealClock",
+    "RequestRecord",
+    "compute_signature",
+]
