@@ -160,13 +160,25 @@ class SortedRows:
             for key in adds:
                 insort(self._keys, key)
         else:
-            adds.sort()
-            self._keys.extend(adds)
-            self._keys.sort()  # two sorted runs: Timsort merges them with galloping
+            self._insert_many(adds)
 
     def _delete_at(self, position: int, key: SortKey) -> None:
         if position < len(self._keys) and self._keys[position] == key:
             del self._keys[position]
+
+    def _insert_many(self, adds: list[SortKey]) -> None:
+        """Merge sorted additions in: k bisects plus slice copies (memcpy), no full re-sort."""
+        adds.sort()
+        keys = self._keys
+        merged: list[SortKey] = []
+        start = 0
+        for key in adds:
+            position = bisect_left(keys, key, start)
+            merged += keys[start:position]
+            merged.append(key)
+            start = position
+        merged += keys[start:]
+        self._keys = merged
 
     def _delete_many(self, removes: set[SortKey]) -> None:
         keys = self._keys
