@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 _ADMIN_RNG: Final = random.Random("admin")
 
 JSON_TYPE: Final = "application/json"
+AUTH_BY_TOKEN: Final = web.RequestKey("auth_by_token", bool)
 MAX_REQUEST_LOG: Final = 200_000
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -257,7 +258,7 @@ class SimulatorServer:
         )
         if not (by_token or by_key):
             raise api_errors.authenticate()
-        request["auth_by_token"] = by_token
+        request[AUTH_BY_TOKEN] = by_token
         account = request.match_info.get("account")
         if account is not None and account != creds.account_sid:
             raise api_errors.authenticate()
@@ -265,7 +266,7 @@ class SimulatorServer:
     # ------------------------------------------------------------------------- API handlers
 
     async def fetch_account(self, request: web.Request) -> web.StreamResponse:
-        token = self.credentials.auth_token if request.get("auth_by_token") else None
+        token = self.credentials.auth_token if request.get(AUTH_BY_TOKEN) else None
         payload = account_payload(
             self.credentials.account_sid, self.friendly_name, token, self.created_at
         )
