@@ -288,8 +288,8 @@ def test_escaping_also_protects_attributes() -> None:
 
 
 def test_a_missing_value_is_refused() -> None:
-    with pytest.raises(ValidationError, match="needs a value for 'message'"):
-        _builtin("announce").render({})
+    with pytest.raises(ValidationError, match="needs a value for 'queue'"):
+        _builtin("enqueue").render({})
 
 
 @pytest.mark.parametrize("number", ["4155550100", "+1 415 555 0100", "x", ""])
@@ -311,7 +311,9 @@ def test_placeholders_are_ordered_unique_and_ignore_other_braces() -> None:
 
 def test_a_rendered_template_that_is_not_twiml_is_refused() -> None:
     with pytest.raises(TwimlError, match="no text"):
-        _builtin("announce").render({"message": "   "})
+        Snippet(key="s", title="S", template="<Response><Say>{message}</Say></Response>").render(
+            {"message": "   "}
+        )
 
 
 def test_snippets_are_hashable_and_defaults_immutable() -> None:

@@ -269,7 +269,8 @@ async def test_choosing_another_snippet_and_filling_its_placeholder_changes_the_
 
 
 async def test_an_unfilled_placeholder_is_never_sent() -> None:
-    app = ScreenHarness(TwimlEditorScreen([make_call(1)], BUILTIN_SNIPPETS))
+    no_default = Snippet(key="say", title="Say", template="<Response><Say>{message}</Say></Response>")
+    app = ScreenHarness(TwimlEditorScreen([make_call(1)], [no_default]))
     async with app.run_test(size=SIZE) as pilot:
         assert "{message}" in editor_of(app.screen).text
         await pilot.press("ctrl+s")

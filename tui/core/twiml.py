@@ -533,6 +533,7 @@ BUILTIN_SNIPPETS: Final[tuple[Snippet, ...]] = (
         key="announce",
         title="Announcement",
         template="<Response><Say>{message}</Say></Response>",
+        defaults={"message": "Please hold. A supervisor will be with you shortly."},
     ),
     Snippet(
         key="hold-music",
