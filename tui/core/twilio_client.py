@@ -14,8 +14,9 @@ the SDK's async API over :class:`_CallboardHttpClient`, which
   see the response headers (``Retry-After`` on a 429), which the SDK's exceptions drop.
 
 Secrets: the auth token leaves its :class:`~tui.core.secret.Secret` only when the SDK ``Client`` is
-built. Nothing here puts it in a message, a log line or a ``repr``; aiohttp sends it as a
-``BasicAuth`` header, which neither the SDK's request log nor aiohttp's error strings include.
+built. Nothing here puts it in a message, a log line or a ``repr``; it travels only in the
+``Authorization`` header, which is added after the SDK's request log is written and which
+aiohttp's error strings do not include.
 """
 
 from __future__ import annotations
@@ -237,7 +238,11 @@ class _CallboardHttpClient(AsyncTwilioHttpClient):
         }
         self.log_request(kwargs)
         if auth is not None:
-            kwargs["auth"] = aiohttp.BasicAuth(login=auth[0], password=auth[1])
+            # Added after logging; aiohttp 3.14 deprecates ``auth=BasicAuth`` for this header.
+            kwargs["headers"] = {
+                **(headers or {}),
+                "Authorization": aiohttp.encode_basic_auth(auth[0], auth[1]),
+            }
         async with session.request(**kwargs) as response:
             body = await response.read()
             self.log_response(response.status, response)
