@@ -16,7 +16,7 @@ from textual.widgets import Input, Label, OptionList, Static, TextArea
 
 from tui.core.config import Destination
 from tui.core.models import Call
-from tui.core.twiml import BUILTIN_SNIPPETS, Snippet
+from tui.core.twiml import Snippet
 from tui.ui.screens import (
     CallDetailScreen,
     ConfirmHangupScreen,
@@ -269,7 +269,9 @@ async def test_choosing_another_snippet_and_filling_its_placeholder_changes_the_
 
 
 async def test_an_unfilled_placeholder_is_never_sent() -> None:
-    no_default = Snippet(key="say", title="Say", template="<Response><Say>{message}</Say></Response>")
+    no_default = Snippet(
+        key="say", title="Say", template="<Response><Say>{message}</Say></Response>"
+    )
     app = ScreenHarness(TwimlEditorScreen([make_call(1)], [no_default]))
     async with app.run_test(size=SIZE) as pilot:
         assert "{message}" in editor_of(app.screen).text

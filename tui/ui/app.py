@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 class CallboardApp(App[None]):
     """Callboard's Textual application."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "Callboard"
     ENABLE_COMMAND_PALETTE = True
 
