@@ -1,0 +1,61 @@
+"""The standalone simulator: a real process, the printed credentials, Ctrl-C to stop."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+
+import pytest
+import requests
+from twilio.rest import Client
+
+from tests.sim.conftest import LoopbackHttpClient
+from tui.sim.standalone import build_parser, main
+
+
+def test_help_documents_the_fault_grammar_and_admin_routes() -> None:
+    text = build_parser().format_help()
+    for word in ("--port", "--calls", "--rate", "--seed", "--faults", "outage=", "/_sim/faults"):
+        assert word in text
+
+
+def test_bad_arguments_are_refused_before_binding(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["--faults", "wobble=1"], ["--account-sid", "nope"], ["--calls", "-1"]):
+        with pytest.raises(SystemExit) as info:
+            main(argv)
+        assert info.value.code == 2
+    assert "wobble" in capsys.readouterr().err
+
+
+def test_standalone_process_prints_credentials_serves_and_stops_on_ctrl_c() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.sim", "--port", "0", "--calls", "25", "--seed", "4"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(3)]
+        exports = lines[2]
+        found = re.search(
+            r"export TWILIO_ACCOUNT_SID=(AC\w{32}) TWILIO_AUTH_TOKEN=(\w+) CALLBOARD_API_URL=(\S+)",
+            exports,
+        )
+        assert found, lines
+        sid, token, url = found.groups()
+        assert url.startswith("http://127.0.0.1:") and url in lines[0]
+        client = Client(sid, token, http_client=LoopbackHttpClient(url))
+        calls = client.calls.list(page_size=100)
+        assert sum(1 for c in calls if c.status in ("queued", "ringing", "in-progress")) == 25
+        stats = requests.get(f"{url}/_sim/stats", auth=(sid, token), timeout=5).json()
+        assert stats["live"] >= 20 and stats["manual_clock"] is False
+        assert requests.get(f"{url}/_sim/stats", timeout=5).status_code == 401
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
