@@ -110,8 +110,8 @@ def format_started(start: datetime | None) -> str:
 
 
 def format_queue(queue_time_ms: int | None) -> str:
-    """Seconds spent queued; blank when Twilio reports none."""
-    if queue_time_ms is None:
+    """Seconds spent in Twilio's dialling queue; blank when none (inbound calls report 0)."""
+    if not queue_time_ms:
         return ""
     return f"{queue_time_ms / 1000:.1f}s"
 
