@@ -352,3 +352,13 @@ def test_rate_limit_honours_retry_after_and_slows_then_recovers() -> None:
         schedule.rate_limited(None)
     assert schedule.interval_s <= 60.0
     assert schedule.rate_limited(10_000.0) == RETRY_AFTER_MAX_S
+
+
+def test_a_page_that_is_not_a_listing_is_a_bad_response() -> None:
+    from tui.core.poller import _page_contents, _parse
+    from tui.core.twilio_client import TwilioBadResponse
+
+    assert _page_contents(_parse('{"calls": [], "next_page_uri": null}')) == ([], None)
+    for text in ("<html>busy</html>", '{"calls": 5}', '{"calls": [], "next_page_uri": 7}'):
+        with pytest.raises(TwilioBadResponse):
+            _page_contents(_parse(text))

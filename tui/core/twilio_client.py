@@ -353,6 +353,18 @@ class TwilioAccess:
         is an error. Non-2xx raises :class:`TwilioHttpError`; no answer raises
         :class:`TwilioUnreachable`. Messages never contain the token.
         """
+        text, size, headers = await self.get_text(url, params)
+        try:
+            payload: object = json.loads(text)
+        except ValueError:
+            payload = text
+        return payload, size, headers
+
+    async def get_text(
+        self, url: str, params: Mapping[str, str] | None = None
+    ) -> tuple[str, int, Mapping[str, str]]:
+        """Like :meth:`get_json` but leaves the (2xx) body unparsed, for callers that parse it
+        themselves (the poller parses pages with the garbage collector paused)."""
         try:
             response = await self.client.request_async(
                 "GET", self.absolute(url), params=dict(params) if params else None
@@ -376,11 +388,7 @@ class TwilioAccess:
         _log_concurrency(headers)
         if not 200 <= response.status_code < 300:
             raise http_error(response.status_code, response.text, headers)
-        try:
-            payload: object = json.loads(response.text)
-        except ValueError:
-            payload = response.text
-        return payload, size, headers
+        return response.text, size, headers
 
     async def fetch_account_name(self) -> str:
         """The account's friendly name (for the header), or the SID when it has none."""
