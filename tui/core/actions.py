@@ -293,6 +293,11 @@ def twilio_error_result(
                 "the call was answered (or ended) before it could be canceled — nothing was "
                 "changed; hang up again to end it"
             )
+        if call.status in ("queued", "ringing"):
+            return refused(
+                f"the call is not answered yet (it was {call.status}); Twilio only accepts a "
+                f"{_ACTION_NOUN[action]} for an answered call — nothing was changed"
+            )
         return refused(
             f"the call ended (or is not in progress) before the {_ACTION_NOUN[action]} — "
             "nothing was changed"
