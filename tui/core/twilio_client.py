@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import email.utils
+import importlib
 import json
 import logging
 import re
@@ -279,6 +280,7 @@ class TwilioAccess:
         self.account_sid = credentials.account_sid
         self._http: _CallboardHttpClient | None = None
         self._client: Client | None = None
+        self._sdk_warmed: asyncio.Future[None] | None = None
 
     def __repr__(self) -> str:
         state = "open" if self._client is not None else "closed"
@@ -320,6 +322,8 @@ class TwilioAccess:
             # TWILIO_REGION / TWILIO_EDGE: the Credentials are the only configuration.
             environment={"CALLBOARD": "1"},
         )
+        if self._sdk_warmed is None:
+            self._sdk_warmed = asyncio.get_running_loop().run_in_executor(None, _import_calls_api)
 
     async def close(self) -> None:
         http, self._http, self._client = self._http, None, None
@@ -399,6 +403,18 @@ class TwilioAccess:
             raise TwilioBadResponse("Twilio's answer about the account was not JSON.")
         name = payload.get("friendly_name")
         return name if isinstance(name, str) and name else self.account_sid
+
+
+def _import_calls_api() -> None:
+    """Import the SDK's Calls API now, in a worker thread, instead of on the first action.
+
+    ``client.calls(sid)`` imports ``twilio.rest.api.v2010.account`` and every resource module it
+    names on first use: ~0.5 s of module execution that would otherwise freeze the console on the
+    supervisor's first hang-up (the key press would wait for it). Run in a thread, it shares the
+    interpreter with the event loop in switch-interval slices instead. Imports are idempotent and
+    guarded by the import lock, so an action racing the warm-up just waits for the module.
+    """
+    importlib.import_module("twilio.rest.api.v2010.account.call")
 
 
 def http_error(status: int, body: str, headers: Mapping[str, str]) -> TwilioHttpError:
