@@ -879,8 +879,19 @@ class CallTable(ScrollView, can_focus=True):
             self._styles[name] = style
         return style
 
+    def _base_style(self) -> Style:
+        """``self.rich_style``, kept until the styles change.
+
+        Textual computes ``rich_style`` by walking every ancestor's styles; asked once per painted
+        line it cost ~0.1 ms each, several milliseconds of every full repaint.
+        """
+        style = self._styles.get("")
+        if style is None:
+            style = self._styles[""] = self.rich_style
+        return style
+
     def _row_style(self, cursor: bool, marked: bool) -> Style:
-        style = self.rich_style
+        style = self._base_style()
         if marked:
             style += self._style("marked")
         if cursor:
@@ -913,7 +924,7 @@ class CallTable(ScrollView, can_focus=True):
 
     def _header_strip(self) -> Strip:
         text = format_header(self._model.sort_column, self._model.descending)
-        return Strip([Segment(text, self.rich_style + self._style("header"))], ROW_WIDTH)
+        return Strip([Segment(text, self._base_style() + self._style("header"))], ROW_WIDTH)
 
     def render_row(self, index: int, now: float | None = None) -> Strip:
         """The full-width strip of display row ``index`` (unscrolled); public for tests."""
@@ -928,7 +939,7 @@ class CallTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
-        base = self.rich_style
+        base = self._base_style()
         if y == 0:
             strip = self._header_strip()
         else:
