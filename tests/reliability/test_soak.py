@@ -410,6 +410,7 @@ async def test_soak_under_faults(
             f"{statistics.median(ledger.key_latency) * 1000:.1f} / "
             f"{_percentile(ledger.key_latency, 0.99) * 1000:.1f} ms",
         ),
+        ("  keys that did not wait for a GC pause: longest", f"{key_own_max * 1000:.1f} ms"),
         ("keys pressed", str(len(ledger.key_latency))),
         ("longest event-loop stall (10 ms timer lateness)", f"{lag_max * 1000:.1f} ms"),
         ("  while browsing (no dialog opening or closing)", f"{browsing_max * 1000:.1f} ms"),
