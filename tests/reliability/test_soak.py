@@ -59,7 +59,7 @@ OUTAGE_S = 6.0
 PHASES: tuple[tuple[str, str, float], ...] = (
     ("clean", "", 3.0),
     ("mixed faults", MIXED, 14.0),
-    ("slow answers", "latency=1500ms", 3.0),
+    ("slow answers", "latency=1500ms", 4.0),
     ("429 burst 1", RATE_LIMITED, 3.0),
     ("between bursts", "", 2.0),
     ("429 burst 2", RATE_LIMITED, 3.0),
@@ -295,7 +295,8 @@ async def test_soak_under_faults(
             phase = max(ledger.phase_at, key=ledger.phase_at.__getitem__, default="clean")
             quiet = phase in ("outage", "clean after outage")  # poll_now would mask recovery
             if time.monotonic() >= next_action and not quiet:
-                await _act(pilot, app, ledger, acted, turn, double=phase == "slow answers")
+                double = phase == "slow answers" and time.monotonic() - ledger.phase_at[phase] < 1.0
+                await _act(pilot, app, ledger, acted, turn, double=double)
                 turn += 1
                 next_action = time.monotonic() + ACTION_EVERY_S
             elif phase == "slow answers" and not ledger.double_presses:
@@ -304,6 +305,16 @@ async def test_soak_under_faults(
             await pilot.press(direction[len(ledger.key_latency) % 2])
             await asyncio.sleep(KEY_EVERY_S)
         await phases
+        # The backoff may still be waiting out a long retry (capped at 15 s): wait for it.
+        await wait_until(
+            pilot,
+            lambda: any(
+                isinstance(p.event, PollSucceeded) and p.at > (ledger.outage_end or 0)
+                for p in ledger.polls
+            ),
+            "fresh data after the outage",
+            16 + REQUEST_TIMEOUT_S,
+        )
         # Every confirmed action reports exactly once (one toast per confirmation).
         await wait_until(
             pilot,
@@ -313,7 +324,13 @@ async def test_soak_under_faults(
         )
         stop.set()
         await lag_task
-        final_interval = app.main_screen.backend.poller.interval_s  # type: ignore[union-attr]
+        poller = app.main_screen.backend.poller  # type: ignore[union-attr]
+        fresh_at = time.monotonic()
+        await wait_until(
+            pilot, lambda: poller.interval_s == POLL_INTERVAL_S, "the interval to recover", 15
+        )
+        speed_up_s = time.monotonic() - fresh_at
+        final_interval = poller.interval_s
         toasts = _result_toasts(app)
     # Requests the console gave up on may still be sleeping in the simulator: let them finish.
     for _ in range(100):
@@ -437,6 +454,7 @@ async def test_soak_under_faults(
         ),
         ("largest interval while rate limited", f"{max(slowed_intervals, default=0):g} s"),
         ("interval at the end", f"{final_interval:g} s"),
+        ("back to the configured interval after fresh data", f"{speed_up_s:.1f} s"),
         (
             "retry delays announced during the outage",
             ", ".join(f"{d:.1f}" for d in outage_retries) + " s",
