@@ -3,7 +3,7 @@
 
 Run all benchmarks (excluded from the default test run) with one command::
 
-    uv run pytest tests/benchmarks -m benchmark_suite -s
+    uv run pytest tests/benchmarks/bench_*.py -m benchmark_suite -s
 
 or only this one with ``uv run pytest tests/benchmarks/bench_end_to_end.py -m benchmark_suite -s``
 (about two minutes). It prints a Markdown table and writes ``tests/benchmarks/results/end_to_end.md``.
@@ -629,7 +629,7 @@ def render(results: dict[str, Any]) -> tuple[str, list[str]]:
     lines = [
         "# End to end: the console against a simulator in another process",
         "",
-        "Run every benchmark: `uv run pytest tests/benchmarks -m benchmark_suite -s`",
+        "Run every benchmark: `uv run pytest tests/benchmarks/bench_*.py -m benchmark_suite -s`",
         "(this one alone: `uv run pytest tests/benchmarks/bench_end_to_end.py -m benchmark_suite -s`).",
         "",
         f"Machine: {machine()}.",
