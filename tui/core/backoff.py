@@ -16,21 +16,21 @@ Interval in force (start of one pass to start of the next)::
   ≤ ``max_backoff_s``); each successful pass halves it again, so the poller speeds back up
   within a few passes.
 
-After a failed pass (``n`` consecutive failures)::
-
-    ceiling = min(cap, interval x 2^n)      delay = uniform(interval, ceiling)
-
-i.e. exponential growth from the interval with jitter on top of it, never faster than the
-interval. ``cap`` depends on the kind of failure:
+After a failed pass (``n`` consecutive failures) the delay depends on the kind of failure:
 
 * rate limited (429 / 20429): ``Retry-After`` when Twilio sends it (never less than the
-  interval); otherwise the formula above with ``cap = max(max_backoff_s, interval)``;
-* credentials refused (401 / 20003): ``cap = max(max_backoff_s, interval)`` — they will not fix
-  themselves, but the supervisor may fix them (and ``poll_now()`` retries at once);
-* anything else (timeout, 5xx, refused/dropped connection, DNS, bad JSON):
-  ``cap = max(interval, min(max_backoff_s, OUTAGE_CAP_S))``. A failed connection costs Twilio
-  nothing, so during an outage the poller keeps probing at least every ``OUTAGE_CAP_S`` (15 s) and
-  notices recovery within one retry delay rather than up to a minute later.
+  interval); otherwise ``uniform(interval, min(cap, interval x 2^n))`` with
+  ``cap = max(max_backoff_s, interval)``: Twilio asked us to slow down, so we do, a lot;
+* credentials refused (401 / 20003): the same formula — they will not fix themselves, but the
+  supervisor may fix them (and ``poll_now()`` retries at once);
+* anything else (timeout, 5xx, refused/dropped connection, DNS, bad JSON)::
+
+      ceiling = min(interval, interval / 4 x 2^(n-1))      delay = uniform(ceiling / 2, ceiling)
+
+  A blip gets a quick second try (a quarter interval), repeated failures back off with jitter to
+  the interval in force and no further. Retrying at the interval costs Twilio no more than
+  polling normally does, and it is what lets the console show fresh data within one interval of
+  the API coming back; the jitter keeps a fleet of consoles from retrying in step.
 """
 
 from __future__ import annotations
@@ -38,9 +38,6 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from typing import Final
-
-OUTAGE_CAP_S: Final = 15.0
-"""Longest wait between retries when Twilio is unreachable or failing (not rate limiting)."""
 
 RETRY_AFTER_MAX_S: Final = 600.0
 """A ``Retry-After`` longer than this is treated as this (a misconfigured proxy, not Twilio)."""
@@ -110,7 +107,8 @@ class PollSchedule:
         """Record an outage-like failure; return the delay before a retry."""
         self.failures += 1
         interval = self.interval_s
-        return self._backoff(max(interval, min(self.max_backoff_s, OUTAGE_CAP_S)))
+        ceiling = min(interval, interval / 4 * 2.0 ** min(self.failures - 1, 32))
+        return self._rand(ceiling / 2, ceiling)
 
     def _backoff(self, cap: float) -> float:
         interval = self.interval_s
