@@ -65,13 +65,19 @@ def validate_method(method: object) -> str:
     raise ValidationError(f"The HTTP method must be POST or GET, got {shown}.")
 
 
+def _describe_space(char: str) -> str:
+    names = {" ": "a space", "\t": "a tab", "\n": "a line break", "\r": "a line break"}
+    return names.get(char, f"white space (U+{ord(char):04X})")
+
+
 def _refuse_invisible_characters(url: str) -> None:
     """Spaces and control characters are never valid in a URL and usually a paste accident."""
     for index, char in enumerate(url, start=1):
         category = unicodedata.category(char)
         if char.isspace() or category in ("Zs", "Zl", "Zp"):
             raise UrlError(
-                f"The URL contains a space at character {index}; remove it or encode it as %20."
+                f"The URL contains {_describe_space(char)} at character {index}; remove it or "
+                "encode it as %20."
             )
         if category in ("Cc", "Cf", "Cs", "Co", "Cn"):
             raise UrlError(
