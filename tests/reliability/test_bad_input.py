@@ -90,7 +90,7 @@ BAD_URLS: list[tuple[str, str, tuple[str, ...]]] = [
     ("ftp://", "ftp://example.com/menu.xml", ("scheme 'ftp' is not allowed",)),
     ("file://", "file:///etc/passwd", ("scheme 'file' is not allowed",)),
     ("space", "https://exa mple.com/menu", ("space at character 12",)),
-    ("tab", "https://example.com/a\tb", ("space at character",)),
+    ("tab", "https://example.com/a\tb", ("a tab at character 22",)),
     ("control character", "https://example.com/\x07menu", ("control character (U+0007)",)),
     ("zero-width space", "https://exa\u200bmple.com/", ("control character (U+200B)",)),
     ("credentials", f"https://ana:{PASSWORD}@example.com/menu", ("user name or password",)),
