@@ -24,7 +24,7 @@ import pytest
 from tui.core import poller as poller_module
 from tui.core.models import Call, CallDiff
 from tui.core.poller import LiveCallPoller, _ListingPage
-from tui.ui.widgets.call_table import CallRows
+from tui.ui.widgets.call_rows import CallRows
 
 ACCOUNT = "AC" + "0" * 32
 BASE = "https://api.twilio.com"

@@ -22,7 +22,8 @@ from tui.ui.widgets.call_format import (
     format_duration,
     format_queue,
 )
-from tui.ui.widgets.call_table import CallRows, CallTable
+from tui.ui.widgets.call_rows import CallRows
+from tui.ui.widgets.call_table import CallTable
 
 SIZE = (140, 40)
 NOW = datetime.now(UTC).replace(microsecond=0)

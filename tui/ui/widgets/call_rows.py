@@ -1,0 +1,439 @@
+"""The call table's model: live calls by SID, one sort key per call, and the display order.
+
+Kept apart from the widget, with no Textual import, so the ordering and diff rules can be read,
+tested and benchmarked without an app. ``CallTable`` (``call_table.py``) owns the cursor, marks,
+scrolling and painting; it asks this model which SID stands at which display index.
+
+* ``SortedRows`` holds a view's keys as an ascending list for ``bisect``; a diff costs
+  O(k log n) comparisons plus list memmoves, and big batches are merged in one pass.
+* ``CallRows`` keeps the rows, the parent → child-leg links, the full view and the filtered view.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tui.core.models import Call, CallDiff
+from tui.ui.widgets.call_format import (
+    BLANK,
+    DEFAULT_SORT,
+    SORT_VALUES,
+    SortValue,
+    haystack,
+    start_timestamp,
+)
+
+__all__ = ["AppliedDiff", "CallRows", "Row", "SortKey", "SortedRows"]
+
+SortKey = tuple[int, SortValue, str, int, float, str]
+"""(blank flag, column value, group SID, child flag, child order, SID).
+
+The group part (first three) of a child leg is its parent's, so a child sorts right after its
+parent and moves with it. The last element makes every key unique.
+"""
+
+_BULK_MIN = 256
+"""From this many additions (and a quarter of the table), re-sort instead of bisect-inserting."""
+
+
+class SortedRows:
+    """SIDs in display order, as a list of sort keys kept ascending for ``bisect``.
+
+    A key ends with its SID, so the keys are the whole index. Descending order is the ascending
+    storage read backwards (keys are built so that reading backwards still puts children after
+    their parent), which avoids inverting string keys.
+
+    Between ``begin()`` and ``commit()`` inserts and removals are only collected; ``commit``
+    applies a large batch in one pass (slice copies plus a Timsort merge) instead of one list
+    memmove per row, which is what keeps a 500-row diff at 50k calls cheap.
+    """
+
+    __slots__ = ("_adds", "_batching", "_keys", "_removes", "descending")
+
+    _FEW = 24
+    """Up to this many pending operations, apply them one bisect at a time."""
+
+    def __init__(self, descending: bool, keys: Iterable[SortKey] = ()) -> None:
+        self.descending = descending
+        self._keys: list[SortKey] = sorted(keys)
+        self._batching = False
+        self._adds: dict[SortKey, None] = {}
+        self._removes: set[SortKey] = set()
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def _display(self, position: int) -> int:
+        return len(self._keys) - 1 - position if self.descending else position
+
+    def sid_at(self, index: int) -> str:
+        """The SID shown at display ``index`` (0 = first row under the header)."""
+        return (self._keys[~index] if self.descending else self._keys[index])[-1]
+
+    def index_of(self, key: SortKey) -> int | None:
+        """Display index of the row with this key, or ``None`` when it is not in this view."""
+        position = bisect_left(self._keys, key)
+        if position < len(self._keys) and self._keys[position] == key:
+            return self._display(position)
+        return None
+
+    def nearest(self, key: SortKey) -> int:
+        """Display index of the row that now stands where a row with ``key`` would be."""
+        count = len(self._keys)
+        position = bisect_left(self._keys, key)
+        index = count - position if self.descending else position
+        return max(0, min(index, count - 1))
+
+    def window(self, start: int, count: int) -> list[str]:
+        """The SIDs at display indices ``start`` .. ``start + count`` (clipped)."""
+        total = len(self._keys)
+        stop = min(start + count, total)
+        if start >= stop:
+            return []
+        if not self.descending:
+            return [key[-1] for key in self._keys[start:stop]]
+        return [key[-1] for key in reversed(self._keys[total - stop : total - start])]
+
+    # -- mutation -----------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        self._batching = True
+
+    def insert(self, key: SortKey) -> None:
+        if not self._batching:
+            insort(self._keys, key)
+        elif key in self._removes:
+            self._removes.discard(key)  # removed and re-added unchanged within the batch
+        else:
+            self._adds[key] = None
+
+    def remove(self, key: SortKey) -> None:
+        """Remove the row with ``key`` if present (a filtered view may not hold it)."""
+        if not self._batching:
+            self._delete_at(bisect_left(self._keys, key), key)
+        elif key in self._adds:
+            del self._adds[key]
+        else:
+            self._removes.add(key)
+
+    def commit(self) -> None:
+        self._batching = False
+        removes, adds = self._removes, list(self._adds)
+        self._removes, self._adds = set(), {}
+        keys = self._keys
+        if len(removes) <= self._FEW:
+            for key in removes:
+                self._delete_at(bisect_left(keys, key), key)
+        else:
+            self._delete_many(removes)
+        if len(adds) <= self._FEW:
+            for key in adds:
+                insort(self._keys, key)
+        else:
+            self._insert_many(adds)
+
+    def _delete_at(self, position: int, key: SortKey) -> None:
+        if position < len(self._keys) and self._keys[position] == key:
+            del self._keys[position]
+
+    def _insert_many(self, adds: list[SortKey]) -> None:
+        """Merge sorted additions in: k bisects plus slice copies (memcpy), no full re-sort."""
+        adds.sort()
+        keys = self._keys
+        merged: list[SortKey] = []
+        start = 0
+        for key in adds:
+            position = bisect_left(keys, key, start)
+            merged += keys[start:position]
+            merged.append(key)
+            start = position
+        merged += keys[start:]
+        self._keys = merged
+
+    def _delete_many(self, removes: set[SortKey]) -> None:
+        keys = self._keys
+        positions = sorted(
+            position
+            for key in removes
+            if (position := bisect_left(keys, key)) < len(keys) and keys[position] == key
+        )
+        kept: list[SortKey] = []
+        start = 0
+        for position in positions:
+            kept += keys[start:position]
+            start = position + 1
+        kept += keys[start:]
+        self._keys = kept
+
+
+@dataclass(slots=True, eq=False)
+class Row:
+    """One live call plus what the table derives from it. ``version`` changes with any of it."""
+
+    call: Call
+    version: int
+    start_ts: float | None
+    key: SortKey = ("", "", "", 0, 0.0, "")  # type: ignore[assignment]
+    is_child: bool = False
+    text: str | None = None
+    """The filter haystack, computed on first use."""
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedDiff:
+    """What the widget needs to know after a diff: rows changed in place, and SIDs that left."""
+
+    touched: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
+
+
+class CallRows:
+    """The table's model: calls by SID, their sort keys, the sorted view and the filtered view.
+
+    No Textual here, so it can be tested and benchmarked on its own. Every mutation keeps the
+    views sorted incrementally; only ``sort_by``, ``set_filter`` and very large additions
+    rebuild them.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Row] = {}
+        self.children: dict[str, set[str]] = {}
+        """parent SID → SIDs of present calls that name it as parent (present or not)."""
+        self.sort_column, self.descending = DEFAULT_SORT
+        self.all = SortedRows(self.descending)
+        self.filtered: SortedRows | None = None
+        self.filter_text = ""
+        self._version = 0
+
+    @property
+    def view(self) -> SortedRows:
+        """What the table shows: the filtered rows, or all rows when no filter is set."""
+        return self.all if self.filtered is None else self.filtered
+
+    def _next_version(self) -> int:
+        self._version += 1
+        return self._version
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    def _group_key(self, call: Call) -> tuple[int, SortValue, str]:
+        value = SORT_VALUES[self.sort_column](call)
+        if value is None:
+            return (0 if self.descending else 1, BLANK[self.sort_column], call.sid)
+        return (1 if self.descending else 0, value, call.sid)
+
+    def _parent_row(self, call: Call) -> Row | None:
+        parent_sid = call.parent_call_sid
+        if parent_sid is None or parent_sid == call.sid:
+            return None
+        return self.rows.get(parent_sid)
+
+    def _compute_key(self, row: Row) -> tuple[SortKey, bool]:
+        """The key ``row`` should have and whether it shows as a child leg.
+
+        The parent's key must already be current.
+        """
+        call = row.call
+        parent = self._parent_row(call)
+        if parent is None:
+            return (*self._group_key(call), 0, 0.0, call.sid), False
+        order = row.start_ts if row.start_ts is not None else 0.0
+        group = parent.key[:3]
+        if self.descending:
+            return (group[0], group[1], group[2], -1, -order, call.sid), True
+        return (group[0], group[1], group[2], 1, order, call.sid), True
+
+    def _assign_key(self, row: Row) -> None:
+        row.key, is_child = self._compute_key(row)
+        if is_child != row.is_child:
+            row.is_child = is_child
+            row.version = self._next_version()
+
+    def _assign_all_keys(self, rows: Iterable[Row]) -> None:
+        """Key rows parents-first (a parent may itself be a child leg)."""
+        pending = list(rows)
+        while pending:
+            waiting = {row.call.sid for row in pending}
+            later: list[Row] = []
+            for row in pending:
+                parent = self._parent_row(row.call)
+                if parent is None or parent.call.sid not in waiting:
+                    self._assign_key(row)
+                    waiting.discard(row.call.sid)
+                else:
+                    later.append(row)
+            if len(later) == len(pending):  # a cycle of parents: key them as top-level
+                for row in later:
+                    row.key = (*self._group_key(row.call), 0, 0.0, row.call.sid)
+                break
+            pending = later
+
+    # -- filter -------------------------------------------------------------------------------
+
+    def matches(self, row: Row) -> bool:
+        if not self.filter_text:
+            return True
+        if row.text is None:
+            row.text = haystack(row.call)
+        return self.filter_text in row.text
+
+    # -- incremental view maintenance ---------------------------------------------------------
+
+    def _insert(self, row: Row) -> None:
+        self.all.insert(row.key)
+        if self.filtered is not None and self.matches(row):
+            self.filtered.insert(row.key)
+
+    def _detach(self, row: Row) -> None:
+        self.all.remove(row.key)
+        if self.filtered is not None:
+            self.filtered.remove(row.key)
+
+    def _subtree(self, sid: str) -> list[Row]:
+        """The row and its present descendants, parents before children."""
+        out = [self.rows[sid]]
+        seen = {sid}
+        index = 0
+        while index < len(out):
+            for child_sid in self.children.get(out[index].call.sid, ()):
+                if child_sid not in seen and child_sid in self.rows:
+                    seen.add(child_sid)
+                    out.append(self.rows[child_sid])
+            index += 1
+        return out
+
+    def _rekey_subtree(self, sid: str) -> None:
+        """Re-place a row and its child legs after its sort value or its parent changed."""
+        subtree = self._subtree(sid)
+        for row in subtree:
+            self._detach(row)
+        for row in subtree:
+            self._assign_key(row)
+            self._insert(row)
+
+    def _link(self, call: Call) -> None:
+        if call.parent_call_sid is not None:
+            self.children.setdefault(call.parent_call_sid, set()).add(call.sid)
+
+    def _unlink(self, call: Call) -> None:
+        parent_sid = call.parent_call_sid
+        if parent_sid is not None and (siblings := self.children.get(parent_sid)) is not None:
+            siblings.discard(call.sid)
+            if not siblings:
+                del self.children[parent_sid]
+
+    def _rebuild_views(self) -> None:
+        self.all = SortedRows(self.descending, (row.key for row in self.rows.values()))
+        if self.filter_text:
+            self.filtered = SortedRows(
+                self.descending, (row.key for row in self.rows.values() if self.matches(row))
+            )
+        else:
+            self.filtered = None
+
+    # -- diff ---------------------------------------------------------------------------------
+
+    def apply(self, diff: CallDiff) -> AppliedDiff:
+        """Bring the model up to date with one poll's diff."""
+        result = AppliedDiff()
+        views = [self.all] if self.filtered is None else [self.all, self.filtered]
+        for view in views:
+            view.begin()
+        try:
+            self._remove(diff.removed, result)
+            updates = [call for call in diff.added if call.sid in self.rows]
+            new_calls = [call for call in diff.added if call.sid not in self.rows]
+            for call in diff.changed:
+                (updates if call.sid in self.rows else new_calls).append(call)
+            self._add(new_calls)
+            for call in updates:
+                self._update(call, result)
+        finally:
+            for view in views:
+                view.commit()
+        return result
+
+    def _remove(self, sids: Iterable[str], result: AppliedDiff) -> None:
+        for sid in sids:
+            row = self.rows.pop(sid, None)
+            if row is None:
+                continue
+            self._detach(row)
+            self._unlink(row.call)
+            result.removed.add(sid)
+        for sid in result.removed:
+            for orphan in list(self.children.get(sid, ())):
+                if orphan in self.rows:
+                    self._rekey_subtree(orphan)
+
+    def _add(self, calls: list[Call]) -> None:
+        if not calls:
+            return
+        new_rows: list[Row] = []
+        for call in calls:
+            row = Row(call, self._next_version(), start_timestamp(call))
+            self.rows[call.sid] = row
+            self._link(call)
+            new_rows.append(row)
+        if len(new_rows) >= _BULK_MIN and len(new_rows) * 4 >= len(self.rows):
+            self._assign_all_keys(self.rows.values())
+            self._rebuild_views()
+            return
+        self._assign_all_keys(new_rows)
+        for row in new_rows:
+            self._insert(row)
+        new_sids = {row.call.sid for row in new_rows}
+        for row in new_rows:  # earlier orphans whose parent just arrived
+            for child_sid in list(self.children.get(row.call.sid, ())):
+                if child_sid in self.rows and child_sid not in new_sids:
+                    self._rekey_subtree(child_sid)
+
+    def _update(self, call: Call, result: AppliedDiff) -> None:
+        row = self.rows[call.sid]
+        old_call, old_key = row.call, row.key
+        was_shown = self.matches(row)
+        if old_call.parent_call_sid != call.parent_call_sid:
+            self._unlink(old_call)
+            self._link(call)
+        row.call = call
+        row.start_ts = start_timestamp(call)
+        row.version = self._next_version()
+        row.text = None
+        key, is_child = self._compute_key(row)
+        if key != old_key or is_child != row.is_child:
+            self._rekey_subtree(call.sid)
+            return
+        if self.filtered is not None and was_shown != self.matches(row):
+            if was_shown:
+                self.filtered.remove(old_key)
+            else:
+                self.filtered.insert(old_key)
+        result.touched.add(call.sid)
+
+    # -- sort, filter, lookups ----------------------------------------------------------------
+
+    def sort_by(self, column: str, descending: bool) -> None:
+        self.sort_column, self.descending = column, descending
+        self._assign_all_keys(self.rows.values())
+        self._rebuild_views()
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text.strip().lower()
+        if not self.filter_text:
+            self.filtered = None
+            return
+        self.filtered = SortedRows(
+            self.descending, (row.key for row in self.rows.values() if self.matches(row))
+        )
+
+    def in_display_order(self, sids: Iterable[str]) -> list[str]:
+        present = [sid for sid in sids if sid in self.rows]
+        return sorted(present, key=lambda sid: self.rows[sid].key, reverse=self.descending)
+
+    def children_of(self, sid: str) -> list[Call]:
+        if sid not in self.rows:
+            return []
+        kids = [s for s in self.children.get(sid, ()) if s in self.rows]
+        return [self.rows[s].call for s in self.in_display_order(kids)]
