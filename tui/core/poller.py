@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import json
 import logging
 import time
@@ -30,6 +29,7 @@ from typing import Final
 
 from tui.core.backoff import PollSchedule
 from tui.core.call_parsing import Signature, call_from_json, signature
+from tui.core.gc_pause import collector_paused
 from tui.core.models import (
     LIVE_STATUSES,
     Call,
@@ -194,7 +194,7 @@ class LiveCallPoller:
                 text, size, _headers = await access.get_text(url, params)
             state.requests += 1
             state.bytes += size
-            with _collector_paused():
+            with collector_paused():
                 page = _ListingPage(text)
                 del text
                 for records in page.batches():
@@ -314,26 +314,6 @@ class LiveCallPoller:
             self._on_event(event)
         except Exception:
             _log.exception("the poll event handler failed")
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while one page is parsed and folded in.
-
-    A 1,000-call page is ~1,000 dicts that live only until the page is folded in. With the
-    collector running, young collections during ``json.loads`` and the fold promote them to the
-    oldest generation, which then triggers full collections (tens of ms at 10k calls, longer in
-    a full app) every pass or two. Paused for the ~10 ms a page takes, they die young by reference
-    counting instead. If the application has disabled the collector, it stays disabled.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 _PIECE_CHARS: Final = 160_000

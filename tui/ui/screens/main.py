@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input
 
 from tui.core.config import Settings
 from tui.core.errors import CallboardError
+from tui.core.gc_pause import collector_paused
 from tui.core.models import Action, ActionResult, Call, PollSucceeded
 from tui.core.session import Backend
 from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
@@ -90,7 +91,8 @@ class MainScreen(Screen[None]):
         header = self.query_one(StatusHeader)
         header.record(event)
         if isinstance(event, PollSucceeded):
-            self.table.apply_diff(event.diff)
+            with collector_paused():
+                self.table.apply_diff(event.diff)
         self.table.stale = header.is_stale
         header.shown = self.table.row_count
 
