@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from tui.core.credentials import Credentials
 from tui.core.secret import Secret
@@ -22,6 +23,7 @@ from tui.sim import EmbeddedSimulator, ManualClock
 
 SIM_SEED = 1
 SIM_LIVE_CALLS = 12
+HOLD = '<Response><Pause length="300"/></Response>'
 
 
 @pytest.fixture
@@ -30,7 +32,15 @@ def tmp_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     log_dir = tmp_path / "logs"
     monkeypatch.setenv("CALLBOARD_LOG_DIR", str(log_dir))
     monkeypatch.setenv("CALLBOARD_CONFIG", str(tmp_path / "config.toml"))
-    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_REGION", "TWILIO_EDGE"):
+    for name in (
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_API_KEY",
+        "TWILIO_API_SECRET",
+        "TWILIO_REGION",
+        "TWILIO_EDGE",
+        "CALLBOARD_API_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
 
@@ -79,3 +89,37 @@ async def call_status(access: TwilioAccess, sid: str) -> str:
 def live_sids(sim: EmbeddedSimulator) -> set[str]:
     """The simulator's own view of the live calls (ground truth for the poller)."""
     return {call.sid for call in sim.engine if call.is_live}
+
+
+class TwimlServer:
+    """A tiny TwiML application on loopback that records each fetch Twilio makes of it."""
+
+    def __init__(self) -> None:
+        self.hits: list[tuple[str, str, dict[str, str]]] = []
+        """(method, path, form or query parameters) of each fetch."""
+        self.requests: list[tuple[str, dict[str, str], str]] = []
+        """(full URL, parameters, ``X-Twilio-Signature``) of each fetch, for signature checks."""
+        self.base_url = ""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        form = await request.post() if request.method == "POST" else request.query
+        params = {k: str(v) for k, v in form.items()}
+        self.hits.append((request.method, request.path, params))
+        signature = request.headers.get("X-Twilio-Signature", "")
+        self.requests.append((str(request.url), params, signature))
+        return web.Response(text=HOLD, content_type="text/xml")
+
+
+@pytest.fixture
+async def twiml_server() -> AsyncIterator[TwimlServer]:
+    """A :class:`TwimlServer` on 127.0.0.1 (any path answers with an hour-long hold)."""
+    server = TwimlServer()
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", server.handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    server.base_url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    yield server
+    await runner.cleanup()

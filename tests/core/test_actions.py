@@ -4,13 +4,11 @@ supervisor is told, what the audit log holds, and what is never sent."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 
-from tests.conftest import call_status, credentials_for
+from tests.conftest import HOLD, TwimlServer, call_status, credentials_for
 from tui.core.actions import IN_FLIGHT_MESSAGE, UNKNOWN_MESSAGE, ActionService
 from tui.core.audit import AuditLog
 from tui.core.call_parsing import call_from_json
@@ -19,35 +17,7 @@ from tui.core.models import Action, Call, Outcome
 from tui.core.twilio_client import TwilioAccess
 from tui.sim import EmbeddedSimulator
 
-HOLD = '<Response><Pause length="300"/></Response>'
 SAY_AND_HANG_UP = "<Response><Say>Your supervisor is joining.</Say><Hangup/></Response>"
-
-
-class TwimlServer:
-    """A tiny TwiML application on loopback that records each fetch."""
-
-    def __init__(self) -> None:
-        self.hits: list[tuple[str, str, dict[str, str]]] = []
-        self.base_url = ""
-
-    async def handle(self, request: web.Request) -> web.Response:
-        form = await request.post() if request.method == "POST" else request.query
-        self.hits.append((request.method, request.path, {k: str(v) for k, v in form.items()}))
-        return web.Response(text=HOLD, content_type="text/xml")
-
-
-@pytest.fixture
-async def twiml_server() -> AsyncIterator[TwimlServer]:
-    server = TwimlServer()
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", server.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server.base_url = f"http://127.0.0.1:{runner.addresses[0][1]}"
-    yield server
-    await runner.cleanup()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from tests.ui.conftest import isolated_env, make_app, sim, twilio  # noqa: F401  (fixtures)
+from tests.ui.conftest import make_app, sim, twilio  # noqa: F401  (fixtures)
 from tui.sim import EmbeddedSimulator
 from tui.sim.server import RequestRecord
 

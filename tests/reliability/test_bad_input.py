@@ -246,9 +246,9 @@ def _call(sid: str) -> Call:
 
 
 async def test_malformed_call_sids_are_refused_before_sending(
-    sim: EmbeddedSimulator, twilio: TwilioAccess, isolated_env: Path
+    sim: EmbeddedSimulator, twilio: TwilioAccess, tmp_env: Path
 ) -> None:
-    audit = AuditLog(isolated_env / "sids-audit.jsonl")
+    audit = AuditLog(tmp_env / "sids-audit.jsonl")
     actions = ActionService(twilio, audit, operator="test")
     rows = _table.setdefault("Call SIDs (ActionService, every action)", [])
     before = len(sim.request_log)

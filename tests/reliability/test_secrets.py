@@ -49,7 +49,7 @@ def needles(*logins: tuple[str, str]) -> list[str]:
 
 
 @pytest.fixture
-def debug_log(isolated_env: Path) -> Iterator[Path]:
+def debug_log(tmp_env: Path) -> Iterator[Path]:
     """File logging as ``tui.cli._configure_logging`` does it, but at DEBUG for every logger."""
     directory = log_dir()
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -69,7 +69,7 @@ def debug_log(isolated_env: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-async def secret_sim(isolated_env: Path) -> AsyncIterator[EmbeddedSimulator]:
+async def secret_sim(tmp_env: Path) -> AsyncIterator[EmbeddedSimulator]:
     simulator = EmbeddedSimulator(seed=5, live_calls=8, clock=ManualClock(), auth_token=TOKEN)
     simulator.api_key_secret = KEY_SECRET  # read when the server is built, at start
     async with simulator:
@@ -114,12 +114,12 @@ def _closed_port() -> int:
 
 
 async def test_the_secret_appears_nowhere(
-    secret_sim: EmbeddedSimulator, debug_log: Path, isolated_env: Path
+    secret_sim: EmbeddedSimulator, debug_log: Path, tmp_env: Path
 ) -> None:
     sim = secret_sim
     seen: list[str] = []  # every text the session produced that is not a file
     errors: list[BaseException] = []
-    shots = isolated_env / "shots"
+    shots = tmp_env / "shots"
     settings = _settings()
 
     for api_key in (False, True):

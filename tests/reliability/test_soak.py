@@ -252,7 +252,7 @@ def _percentile(values: list[float], share: float) -> float:
 
 @pytest.mark.timeout(180)
 async def test_soak_under_faults(
-    isolated_env: Path,
+    tmp_env: Path,
     threaded_sim_factory: Callable[..., ThreadedSimulator],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -1,4 +1,8 @@
-"""Fixtures for driving the whole console with Pilot against a simulator over loopback HTTP."""
+"""Fixtures for driving the whole console with Pilot against a simulator over loopback HTTP.
+
+``tmp_env`` (config and logs in a temporary directory, no credentials from the shell) and
+``credentials_for`` come from the root ``tests/conftest.py``.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,8 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from tests.conftest import credentials_for
 from tui.core.config import Settings, load_settings
-from tui.core.credentials import Credentials
-from tui.core.secret import Secret
 from tui.core.session import backend_factory
 from tui.core.twilio_client import TwilioAccess
 from tui.sim import EmbeddedSimulator, ManualClock
@@ -38,36 +41,10 @@ class RecordingApp(CallboardApp):
 
 
 @pytest.fixture
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Config and logs in a temporary directory; no real credentials leak in from the shell."""
-    monkeypatch.setenv("CALLBOARD_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("CALLBOARD_LOG_DIR", str(tmp_path / "logs"))
-    for name in (
-        "TWILIO_ACCOUNT_SID",
-        "TWILIO_AUTH_TOKEN",
-        "TWILIO_API_KEY",
-        "TWILIO_API_SECRET",
-        "CALLBOARD_API_URL",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path
-
-
-@pytest.fixture
-async def sim(isolated_env: Path) -> AsyncIterator[EmbeddedSimulator]:
+async def sim(tmp_env: Path) -> AsyncIterator[EmbeddedSimulator]:
     """A small seeded simulator whose clock moves only when a test says so."""
     async with EmbeddedSimulator(seed=11, live_calls=12, clock=ManualClock()) as simulator:
         yield simulator
-
-
-def credentials_for(sim: EmbeddedSimulator) -> Credentials:
-    return Credentials(
-        account_sid=sim.account_sid,
-        username=sim.account_sid,
-        password=Secret(sim.auth_token),
-        api_url=sim.base_url,
-        source="test simulator",
-    )
 
 
 @pytest.fixture
@@ -81,7 +58,7 @@ AppMaker = Callable[..., RecordingApp]
 
 
 @pytest.fixture
-def make_app(sim: EmbeddedSimulator, isolated_env: Path) -> AppMaker:
+def make_app(sim: EmbeddedSimulator, tmp_env: Path) -> AppMaker:
     def make(*, read_only: bool = False, settings: Settings | None = None) -> RecordingApp:
         settings = settings or load_settings()
         settings = replace(settings, poll_interval_s=0.5)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aiohttp import web
 from twilio.request_validator import RequestValidator
 
+from tests.conftest import TwimlServer
 from tests.ui.conftest import AppMaker, RecordingApp, wait_until
 from tui.core.audit import read_audit_log
 from tui.core.config import audit_log_path, load_settings
@@ -100,52 +100,30 @@ async def test_injected_twiml_replaces_what_the_call_is_doing(
 
 
 async def test_transfer_to_a_named_destination_fetches_it_signed(
-    sim: EmbeddedSimulator, twilio: TwilioAccess, make_app: AppMaker, isolated_env: Path
+    sim: EmbeddedSimulator,
+    twilio: TwilioAccess,
+    make_app: AppMaker,
+    tmp_env: Path,
+    twiml_server: TwimlServer,
 ) -> None:
-    fetched: list[tuple[str, dict[str, str], str]] = []
-
-    async def twiml(request: web.Request) -> web.Response:
-        form = dict(await request.post())
-        fetched.append(
-            (
-                str(request.url),
-                {k: str(v) for k, v in form.items()},
-                request.headers.get("X-Twilio-Signature", ""),
-            )
-        )
-        return web.Response(
-            text="<Response><Say>Sales</Say><Pause length='600'/></Response>",
-            content_type="text/xml",
-        )
-
-    server = web.Application()
-    server.router.add_post("/sales", twiml)
-    runner = web.AppRunner(server)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    url = f"http://127.0.0.1:{port}/sales"
-    (isolated_env / "config.toml").write_text(
+    url = f"{twiml_server.base_url}/sales"
+    (tmp_env / "config.toml").write_text(
         f'[[destinations]]\nname = "Sales"\nurl = "{url}"\nmethod = "POST"\n'
     )
-    try:
-        sid = await answered_call(sim, twilio, "+14155550114")
-        app = make_app(settings=load_settings())
-        async with app.run_test(size=SIZE) as pilot:
-            await show_only(pilot, app, sid)
-            await pilot.press("r")
-            await pilot.pause(0.3)
-            await pilot.press("enter")  # plain http: the dialog warns first
-            await pilot.pause(0.2)
-            assert update_requests(sim, sid) == []
-            await pilot.press("enter")  # and a second press sends anyway
-            await wait_until(pilot, lambda: "Transfer applied" in app.toast_text(), "toast")
-            await sim.advance(0)
-            await wait_until(pilot, lambda: bool(fetched), "Twilio to fetch the destination")
-    finally:
-        await runner.cleanup()
-    fetched_url, params, signature = fetched[0]
+    sid = await answered_call(sim, twilio, "+14155550114")
+    app = make_app(settings=load_settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await show_only(pilot, app, sid)
+        await pilot.press("r")
+        await pilot.pause(0.3)
+        await pilot.press("enter")  # plain http: the dialog warns first
+        await pilot.pause(0.2)
+        assert update_requests(sim, sid) == []
+        await pilot.press("enter")  # and a second press sends anyway
+        await wait_until(pilot, lambda: "Transfer applied" in app.toast_text(), "toast")
+        await sim.advance(0)
+        await wait_until(pilot, lambda: bool(twiml_server.requests), "Twilio to fetch it")
+    fetched_url, params, signature = twiml_server.requests[0]
     assert params["CallSid"] == sid and params["CallStatus"] == "in-progress"
     assert RequestValidator(sim.auth_token).validate(fetched_url, params, signature)
     [update] = update_requests(sim, sid)
