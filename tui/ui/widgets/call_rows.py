@@ -252,18 +252,60 @@ class CallRows:
             row.version = self._next_version()
 
     def _assign_all_keys(self, rows: Iterable[Row]) -> None:
-        """Key rows parents-first (a parent may itself be a child leg)."""
-        pending = list(rows)
-        while pending:
+        """Key many rows at once, parents first (a parent may itself be a child leg).
+
+        Same keys as ``_assign_key`` row by row, but this is the first-fill and re-sort path
+        (10k rows in one call), so it is written flat: the column's value function and the flags
+        are bound once, keys are built as literal tuples, and is_child changes share one version
+        bump. A row whose parent is outside ``rows`` uses the parent's current key.
+        """
+        present = self.rows
+        value_of = SORT_VALUES[self.sort_column]
+        blank = BLANK[self.sort_column]
+        if self.descending:
+            shown_flag, blank_flag, child_flag, sign = 1, 0, -1, -1.0
+        else:
+            shown_flag, blank_flag, child_flag, sign = 0, 1, 1, 1.0
+        version = 0  # one new version for every row whose child-leg look changes
+        pending: list[Row] = []
+        for row in rows:
+            call = row.call
+            sid = call.sid
+            parent_sid = call.parent_call_sid
+            if parent_sid is None or parent_sid == sid or parent_sid not in present:
+                value = value_of(call)
+                if value is None:
+                    row.key = (blank_flag, blank, sid, 0, 0.0, sid)
+                else:
+                    row.key = (shown_flag, value, sid, 0, 0.0, sid)
+                if row.is_child:
+                    row.is_child = False
+                    row.version = version = version or self._next_version()
+            else:
+                pending.append(row)
+        while pending:  # child legs; usually one round (a grandchild may need another)
             waiting = {row.call.sid for row in pending}
             later: list[Row] = []
             for row in pending:
-                parent = self._parent_row(row.call)
-                if parent is None or parent.call.sid not in waiting:
-                    self._assign_key(row)
-                    waiting.discard(row.call.sid)
-                else:
+                call = row.call
+                parent_sid = call.parent_call_sid
+                if parent_sid in waiting:
                     later.append(row)
+                    continue
+                group = present[parent_sid].key  # type: ignore[index]
+                order = row.start_ts
+                row.key = (
+                    group[0],
+                    group[1],
+                    group[2],
+                    child_flag,
+                    0.0 if order is None else sign * order,
+                    call.sid,
+                )
+                if not row.is_child:
+                    row.is_child = True
+                    row.version = version = version or self._next_version()
+                waiting.discard(call.sid)
             if len(later) == len(pending):  # a cycle of parents: key them as top-level
                 for row in later:
                     row.key = (*self._group_key(row.call), 0, 0.0, row.call.sid)
@@ -325,10 +367,11 @@ class CallRows:
                 del self.children[parent_sid]
 
     def _rebuild_views(self) -> None:
-        self.all = SortedRows(self.descending, (row.key for row in self.rows.values()))
+        rows = self.rows.values()
+        self.all = SortedRows(self.descending, [row.key for row in rows])
         if self.filter_text:
             self.filtered = SortedRows(
-                self.descending, (row.key for row in self.rows.values() if self.matches(row))
+                self.descending, [row.key for row in rows if self.matches(row)]
             )
         else:
             self.filtered = None
@@ -371,14 +414,31 @@ class CallRows:
     def _add(self, calls: list[Call]) -> None:
         if not calls:
             return
+        rows, children = self.rows, self.children
+        version = self._next_version()  # (sid, version) is the paint cache key: one will do
         new_rows: list[Row] = []
         for call in calls:
-            row = Row(call, self._next_version(), start_timestamp(call))
-            self.rows[call.sid] = row
-            self._link(call)
+            sid = call.sid
+            start = call.start_time
+            row = Row(call, version, None if start is None else start.timestamp())
+            rows[sid] = row
             new_rows.append(row)
-        if len(new_rows) >= _BULK_MIN and len(new_rows) * 4 >= len(self.rows):
-            self._assign_all_keys(self.rows.values())
+            parent_sid = call.parent_call_sid
+            if parent_sid is not None:  # _link, inlined: this loop runs 10k times on first fill
+                siblings = children.get(parent_sid)
+                if siblings is None:
+                    children[parent_sid] = {sid}
+                else:
+                    siblings.add(sid)
+        if len(new_rows) >= _BULK_MIN and len(new_rows) * 4 >= len(rows):
+            # Existing top-level rows keep their keys; child legs may have found their parent.
+            # Any other row whose key depends on a new row is a child leg, so this is enough.
+            existing_children = [
+                row
+                for row in rows.values()
+                if row.version != version and row.call.parent_call_sid is not None
+            ]
+            self._assign_all_keys(new_rows + existing_children)
             self._rebuild_views()
             return
         self._assign_all_keys(new_rows)
