@@ -21,6 +21,9 @@ from tui.core.models import LIVE_STATUSES, Call
 CHILD_PREFIX: Final = "└ "
 """Put in front of a child leg's SID so it reads as belonging to the row above."""
 
+_CHILD_PREFIX_WIDTH: Final = 2
+"""Cells taken by ``CHILD_PREFIX`` (both characters are one cell wide)."""
+
 MARK: Final = "✓"
 
 
@@ -144,11 +147,16 @@ class RowText:
 
 def format_row(call: Call, *, marked: bool, is_child: bool) -> RowText:
     """Format the static cells of one row. Called only for rows about to be painted."""
-    sid = (CHILD_PREFIX if is_child else "") + call.short_sid
+    # The prefix is fitted apart: "└" is not ASCII, and fitting it with the SID would send every
+    # child leg down rich's per-character cell measuring (a few ms per full repaint).
+    if is_child:
+        sid = CHILD_PREFIX + fit(call.short_sid, _WIDTH["sid"] - _CHILD_PREFIX_WIDTH)
+    else:
+        sid = fit(call.short_sid, _WIDTH["sid"])
     left = SEPARATOR.join(
         (
             MARK if marked else " ",
-            fit(sid, _WIDTH["sid"]),
+            sid,
             fit(direction_label(call.direction), _WIDTH["direction"]),
             fit(call.from_, _WIDTH["from"]),
             fit(call.to, _WIDTH["to"]),
