@@ -80,6 +80,11 @@ def run_console(args: argparse.Namespace) -> int:
     credentials = (
         None if args.demo else resolve_credentials(os.environ, settings, args.profile, api_url)
     )
+    if credentials is None and not args.demo and (api_url or os.environ.get("CALLBOARD_API_URL")):
+        raise ConfigError(
+            "--api-url (or CALLBOARD_API_URL) needs credentials: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (a "
+            "'callboard sim' prints the lines to paste), or use --demo."
+        )
     _configure_logging()
 
     from tui.ui.app import CallboardApp
