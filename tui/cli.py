@@ -82,8 +82,8 @@ def run_console(args: argparse.Namespace) -> int:
     )
     if credentials is None and not args.demo and (api_url or os.environ.get("CALLBOARD_API_URL")):
         raise ConfigError(
-            "--api-url (or CALLBOARD_API_URL) needs credentials: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (a "
-            "'callboard sim' prints the lines to paste), or use --demo."
+            "--api-url (or CALLBOARD_API_URL) needs credentials: set TWILIO_ACCOUNT_SID and "
+            "TWILIO_AUTH_TOKEN (a 'callboard sim' prints the lines to paste), or use --demo."
         )
     _configure_logging()
 
