@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -145,6 +146,10 @@ async def test_diff_reports_calls_that_end_start_and_change(
     assert changed[newcomer.sid].status == "in-progress"
     assert poller.calls[newcomer.sid].status == "in-progress"
     assert set(poller.calls) == live_sids(sim)
+    # The counts are carried from pass to pass by the diffs; they must match a full recount.
+    stats = succeeded(events.last).stats
+    recount = Counter(call.status for call in poller.calls.values())
+    assert stats.counts == {status: recount[status] for status in LIVE_STATUSES}
 
 
 async def test_a_failed_pass_keeps_the_last_snapshot_and_says_why(

@@ -22,7 +22,6 @@ import contextlib
 import json
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Final
@@ -103,6 +102,8 @@ class LiveCallPoller:
         self._semaphore = asyncio.Semaphore(max(1, max_concurrency))
         self._calls: dict[str, Call] = {}
         self._signatures: dict[str, Signature] = {}
+        self._tally: dict[str, int] = {}
+        """Calls of ``_calls`` by status, kept up to date by each commit's diff."""
         self._wake = asyncio.Event()
         self._running = False
         self._last_success_at: float | None = None
@@ -249,19 +250,40 @@ class LiveCallPoller:
                     fresh[sid] = None
 
     def _commit(self, state: _Pass, duration: float) -> PollSucceeded:
-        """Swap in the new snapshot and describe the change."""
+        """Swap in the new snapshot and describe the change, in O(changes) Python steps.
+
+        At 10,000 calls a scan of every previous SID plus a ``Counter`` over every call held the
+        event loop for 5-15 ms at the end of each pass (40-50 ms at 50k). Only the fresh SIDs are
+        visited in Python: every other call of the pass is the very object of the last snapshot,
+        so removals are found by a set difference of the key views (done in C, and skipped when
+        the sizes show there are none), and the counts by status are carried over from the last
+        pass and adjusted by the diff.
+        """
         previous = self._calls
         new = state.calls
         added: list[Call] = []
         changed: list[Call] = []
+        tally = dict(self._tally)
         for sid in state.fresh:
-            (changed if sid in previous else added).append(new[sid])
-        removed = tuple(sid for sid in previous if sid not in new)
+            call = new[sid]
+            old = previous.get(sid)
+            if old is None:
+                added.append(call)
+            else:
+                changed.append(call)
+                _uncount(tally, old.status)
+            tally[call.status] = tally.get(call.status, 0) + 1
+        # Every SID of ``new`` is either in ``previous`` or added, so this is how many left.
+        removed: tuple[str, ...] = ()
+        if len(previous) - (len(new) - len(added)):
+            removed = tuple(previous.keys() - new.keys())
+            for sid in removed:
+                _uncount(tally, previous[sid].status)
         self._calls = new
         self._signatures = state.signatures
-        tally = Counter(call.status for call in new.values())
-        counts = {status: tally.pop(status, 0) for status in LIVE_STATUSES}
-        counts.update(tally)
+        self._tally = tally
+        counts = {status: tally.get(status, 0) for status in LIVE_STATUSES}
+        counts.update((status, n) for status, n in tally.items() if status not in counts)
         delay = self._schedule.succeeded(duration, len(new))
         now = self._wall()
         self._last_success_at = now
@@ -438,6 +460,15 @@ def _page_contents(payload: object) -> tuple[list[object], str | None]:
     if not isinstance(records, list):
         raise TwilioBadResponse("Twilio sent a call listing without a 'calls' list.")
     return records, _next_uri(payload)
+
+
+def _uncount(tally: dict[str, int], status: str) -> None:
+    """Take one call of ``status`` off ``tally``, dropping the status when none are left."""
+    left = tally[status] - 1
+    if left:
+        tally[status] = left
+    else:
+        del tally[status]
 
 
 def _later(new: Signature, old: Signature) -> bool:
