@@ -63,6 +63,7 @@ class StatusHeader(Widget):
         self._interval_s: float | None = None
         self._failure: PollFailed | None = None
         self._stale_after_s = 6.0
+        self._styles: dict[str, Style] = {}
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.refresh)
@@ -92,7 +93,19 @@ class StatusHeader(Widget):
         return time.monotonic() - self._last_ok_mono > self._stale_after_s
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"status-header--{name}")
+        """A component style, kept until the styles change.
+
+        ``get_component_rich_style`` walks the ancestors' styles; the header asks for up to eight
+        per render, once a second and after every poll, ~1 ms of each frame.
+        """
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(f"status-header--{name}")
+        return style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
 
     def render(self) -> Text:
         return Text("\n").join([self._identity_line(), self._health_line()])
