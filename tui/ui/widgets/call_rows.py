@@ -261,6 +261,7 @@ class CallRows:
         """
         present = self.rows
         value_of = SORT_VALUES[self.sort_column]
+        by_start = value_of is SORT_VALUES["started"]
         blank = BLANK[self.sort_column]
         if self.descending:
             shown_flag, blank_flag, child_flag, sign = 1, 0, -1, -1.0
@@ -273,7 +274,10 @@ class CallRows:
             sid = call.sid
             parent_sid = call.parent_call_sid
             if parent_sid is None or parent_sid == sid or parent_sid not in present:
-                value = value_of(call)
+                # Sorting by start (the default) reuses the row's timestamp: a second
+                # ``datetime.timestamp`` per call was ~3 ms of the 10k first fill.
+                start = row.start_ts if by_start else None
+                value = start if start is not None else value_of(call)
                 if value is None:
                     row.key = (blank_flag, blank, sid, 0, 0.0, sid)
                 else:
