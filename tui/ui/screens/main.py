@@ -21,6 +21,7 @@ from tui.core.models import Action, ActionResult, Call, PollSucceeded
 from tui.core.session import Backend
 from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
 from tui.ui.outcome_text import summarize
+from tui.ui.screens._common import CallboardModal, ResultT
 from tui.ui.screens.confirm import ConfirmHangupScreen
 from tui.ui.screens.detail import CallDetailScreen
 from tui.ui.screens.help import HelpScreen
@@ -127,7 +128,7 @@ class MainScreen(Screen[None]):
             if twiml is not None and self.backend is not None:
                 self._perform(Action.INJECT_TWIML, self.backend.actions.inject_twiml, calls, twiml)
 
-        self.app.push_screen(TwimlEditorScreen(calls, self.settings.snippets), send)
+        self._ask(TwimlEditorScreen(calls, self.settings.snippets), send)
 
     def action_redirect(self) -> None:
         calls = self._targets("transfer")
@@ -139,7 +140,7 @@ class MainScreen(Screen[None]):
                 url, method = choice
                 self._perform(Action.REDIRECT, self.backend.actions.redirect, calls, url, method)
 
-        self.app.push_screen(TransferScreen(calls, self.settings.destinations), send)
+        self._ask(TransferScreen(calls, self.settings.destinations), send)
 
     def action_hang_up(self) -> None:
         calls = self._targets("hang up")
@@ -150,7 +151,12 @@ class MainScreen(Screen[None]):
             if confirmed and self.backend is not None:
                 self._perform(Action.HANG_UP, self.backend.actions.hang_up, calls)
 
-        self.app.push_screen(ConfirmHangupScreen(calls), send)
+        self._ask(ConfirmHangupScreen(calls), send)
+
+    def _ask(self, dialog: CallboardModal[ResultT], send: Callable[[ResultT | None], None]) -> None:
+        """Open an action's dialog; ``send`` runs as it closes (``CallboardModal.on_result``)."""
+        dialog.on_result = send
+        self.app.push_screen(dialog)
 
     @work(group="actions")
     async def _perform(
