@@ -163,11 +163,15 @@ class ActionService:
             if free:
                 self._in_flight.add(call.sid)
             claimed.append(free)
-        tasks = [
+        sends = [
             self._one(call, action, send, parameters(call), owns=owns)
             for call, owns in zip(calls, claimed, strict=True)
         ]
-        return list(await asyncio.gather(*tasks))
+        if len(sends) == 1:
+            # Awaited in place: a task of its own would queue the request behind whatever else
+            # is ready on the loop (slices of a running poll, a frame), milliseconds each.
+            return [await sends[0]]
+        return list(await asyncio.gather(*sends))
 
     async def _one(
         self,
