@@ -49,7 +49,7 @@ _log = logging.getLogger(__name__)
 
 _STATUS_RANK: Final = {status: rank for rank, status in enumerate(LIVE_STATUSES)}
 _MAX_PAGES_PER_STATUS: Final = 10_000
-_SLICE_S: Final = 0.004
+_SLICE_S: Final = 0.002
 """Yield to the event loop after this much uninterrupted record work."""
 _CHECK_EVERY: Final = 128
 """Look at the time every this many records (reading the clock is not free)."""
