@@ -124,21 +124,18 @@ def _str(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-class SubresourceUris(Mapping[str, str]):
-    """A call's ``subresource_uris``, stored as its own prefix plus a layout shared by all calls.
+CompactUris = tuple[str, tuple[tuple[str, str], ...]]
+"""``subresource_uris`` as the console keeps it: (prefix, shared ``((name, suffix), …)`` layout)."""
 
-    Twilio sends eleven URLs per call, each ``/2010-04-01/Accounts/AC…/Calls/CA…/<Name>.json``:
-    ~2.3 KB of strings and dict per call, a third of everything a live call keeps (the console
-    holds the raw record for the detail screen). Stored as one prefix string and a shared
-    ``{name: suffix}`` layout, it costs ~150 bytes and reads, iterates and compares exactly like
-    the dict it replaces.
-    """
+
+class SubresourceUris(Mapping[str, str]):
+    """A read-only ``{name: uri}`` view of a :data:`CompactUris`, equal to the dict Twilio sent."""
 
     __slots__ = ("_base", "_layout")
 
-    def __init__(self, base: str, layout: Mapping[str, str]) -> None:
-        self._base = base
-        self._layout = layout
+    def __init__(self, compact: CompactUris) -> None:
+        self._base = compact[0]
+        self._layout = dict(compact[1])
 
     def __getitem__(self, key: str) -> str:
         return self._base + self._layout[key]
@@ -153,12 +150,21 @@ class SubresourceUris(Mapping[str, str]):
         return repr(dict(self))
 
 
-_LAYOUTS: dict[tuple[tuple[str, str], ...], Mapping[str, str]] = {}
+_LAYOUTS: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
 _MAX_LAYOUTS: Final = 64
 
 
-def compact_subresource_uris(uris: Mapping[str, object]) -> Mapping[str, object]:
-    """``uris`` as a :class:`SubresourceUris` when every value is one prefix + a short suffix."""
+def compact_subresource_uris(uris: Mapping[str, object]) -> CompactUris | Mapping[str, object]:
+    """``uris`` as a :data:`CompactUris` when every value is one prefix plus a short suffix.
+
+    Twilio sends eleven URLs per call, each ``/2010-04-01/Accounts/AC…/Calls/CA…/<Name>.json``:
+    ~2.3 KB of strings and dict per call, a third of what a live call would keep. The compact
+    form costs ~150 bytes, and it holds only strings and exact tuples, which the garbage
+    collector stops tracking; so does the record dict that holds it. A nested dict (or any
+    object of ours) would keep every record tracked, and a full collection would walk 10,000
+    records of 35 fields: 30 ms of a 40 ms pause at 10,000 calls. Anything of another shape is
+    kept as it came.
+    """
     if not uris:
         return uris
     first = next(iter(uris.values()))
@@ -173,10 +179,19 @@ def compact_subresource_uris(uris: Mapping[str, object]) -> Mapping[str, object]
     key = tuple(items)
     layout = _LAYOUTS.get(key)
     if layout is None:
-        layout = dict(items)
+        layout = key
         if len(_LAYOUTS) < _MAX_LAYOUTS:
             _LAYOUTS[key] = layout
-    return SubresourceUris(base, layout)
+    return (base, layout)
+
+
+def record_fields(record: Mapping[str, object]) -> list[tuple[str, object]]:
+    """The record's fields in Twilio's order, with compact ``subresource_uris`` as a mapping."""
+    fields = list(record.items())
+    for index, (name, value) in enumerate(fields):
+        if name == "subresource_uris" and type(value) is tuple:
+            fields[index] = (name, SubresourceUris(value))
+    return fields
 
 
 def call_from_json(record: Mapping[str, object]) -> Call:
@@ -184,8 +199,9 @@ def call_from_json(record: Mapping[str, object]) -> Call:
 
     Tolerant: missing or mistyped fields become ``None`` or ``""`` rather than errors, so one odd
     record cannot fail a whole poll. ``raw`` keeps the record itself (not a copy); when the record
-    is a plain ``dict`` its ``subresource_uris`` is replaced in place by an equal, compact
-    :class:`SubresourceUris`, because the console keeps a record per live call.
+    is a plain ``dict`` its ``subresource_uris`` is replaced in place by a compact form
+    (:func:`compact_subresource_uris`; :func:`record_fields` reads it back), because the console
+    keeps a record per live call.
     """
     if type(record) is dict:
         uris = record.get("subresource_uris")

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Label
 
+from tui.core.call_parsing import record_fields
 from tui.core.models import Call
 from tui.ui.screens._common import CallboardModal, call_route
 
@@ -57,7 +58,7 @@ def format_time(value: object) -> str:
 def fields_of(call: Call) -> list[tuple[str, object]]:
     """Twilio's fields in the order Twilio sent them; the parsed ones if ``raw`` is empty."""
     if call.raw:
-        return list(call.raw.items())
+        return record_fields(call.raw)
     return [
         ("sid", call.sid),
         ("parent_call_sid", call.parent_call_sid),
