@@ -261,9 +261,18 @@ def test_builtin_snippets() -> None:
         "announce", "hold-music", "dial-agent", "enqueue", "hang-up",
     ]  # fmt: skip
     assert _builtin("announce").placeholders == ("message",)
-    assert _builtin("hang-up").render({}) == "<Response><Hangup/></Response>"
+    # Laid out one element per line, so the editor opens on TwiML that reads (and edits) easily.
+    hang_up = _builtin("hang-up").render({})
+    assert hang_up.splitlines() == ["<Response>", "  <Hangup/>", "</Response>"]
+    assert _builtin("dial-agent").render({"agent_number": "+15551234567"}).splitlines() == [
+        "<Response>",
+        "  <Dial>",
+        "    <Number>+15551234567</Number>",
+        "  </Dial>",
+        "</Response>",
+    ]
     assert _builtin("enqueue").render({"queue": "support"}) == (
-        "<Response><Enqueue>support</Enqueue></Response>"
+        "<Response>\n  <Enqueue>support</Enqueue>\n</Response>"
     )
 
 

@@ -532,25 +532,27 @@ BUILTIN_SNIPPETS: Final[tuple[Snippet, ...]] = (
     Snippet(
         key="announce",
         title="Announcement",
-        template="<Response><Say>{message}</Say></Response>",
+        template="<Response>\n  <Say>{message}</Say>\n</Response>",
         defaults={"message": "Please hold. A supervisor will be with you shortly."},
     ),
     Snippet(
         key="hold-music",
         title="Hold music",
-        template='<Response><Play loop="0">{url}</Play></Response>',
+        template='<Response>\n  <Play loop="0">{url}</Play>\n</Response>',
         defaults={"url": HOLD_MUSIC_URL},
     ),
     Snippet(
         key="dial-agent",
         title="Transfer to an agent",
-        template="<Response><Dial><Number>{agent_number}</Number></Dial></Response>",
+        template=(
+            "<Response>\n  <Dial>\n    <Number>{agent_number}</Number>\n  </Dial>\n</Response>"
+        ),
     ),
     Snippet(
         key="enqueue",
         title="Send to a queue",
-        template="<Response><Enqueue>{queue}</Enqueue></Response>",
+        template="<Response>\n  <Enqueue>{queue}</Enqueue>\n</Response>",
     ),
-    Snippet(key="hang-up", title="Hang up", template="<Response><Hangup/></Response>"),
+    Snippet(key="hang-up", title="Hang up", template="<Response>\n  <Hangup/>\n</Response>"),
 )
 """The snippets every console has; user snippets from the config file are added after these."""
