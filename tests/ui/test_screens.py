@@ -374,12 +374,24 @@ HISTORY: list[dict[str, object]] = [
         "outcome": "refused",
         "code": 21220,
         "message": "The call is not in progress.",
+        "parameters": {"url": "https://ivr.example.com/agents", "method": "GET"},
+    },
+    {
+        "time": "2026-01-31T20:36:50Z",
+        "action": "inject_twiml",
+        "outcome": "applied",
+        "message": "Playing the new TwiML.",
+        "parameters": {
+            "twiml": "<Response>\n  <Say>Please hold for a supervisor, we are "
+            "reviewing your account now.</Say>\n</Response>"
+        },
     },
     {
         "time": "2026-01-31T20:37:00Z",
         "action": "hang_up",
         "outcome": "applied",
         "message": "Ended.",
+        "parameters": {"status": "completed"},
     },
 ]
 
@@ -398,8 +410,14 @@ async def test_detail_shows_raw_fields_children_and_history() -> None:
         assert fields["price"] == "—"
         assert fields["subresource_uris"] == "notifications, recordings"
         assert label_texts(screen, "#children Label") == [child.short_sid, child.to, "ringing"]
-        assert label_texts(screen, "#history .outcome") == ["refused", "applied"]
-        assert label_texts(screen, "#history .action") == ["transfer", "hang up"]
+        assert label_texts(screen, "#history .outcome") == ["refused", "applied", "applied"]
+        assert label_texts(screen, "#history .action") == ["transfer", "TwiML", "hang up"]
+        # What each action sent, on one line, long TwiML cut short.
+        assert label_texts(screen, "#history .sent") == [
+            "GET https://ivr.example.com/agents",
+            "<Response><Say>Please hold for a supervisor, we are rev…",
+            "completed",
+        ]
         messages = label_texts(screen, "#history .message")
         assert messages[0] == "The call is not in progress. (code 21220)"
         assert screen.query_one("#history .outcome").has_class("outcome-refused")

@@ -7,6 +7,7 @@ what a supervisor reads here matches Twilio's console, logs and support answers.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Final
@@ -78,6 +79,29 @@ def fields_of(call: Call) -> list[tuple[str, object]]:
 ACTION_NAMES: Final = {"inject_twiml": "TwiML", "redirect": "transfer", "hang_up": "hang up"}
 """Audit action names as the keys that caused them are labelled."""
 
+SENT_WIDTH: Final = 56
+"""At most this many characters of what an action sent (the audit log has all of it)."""
+
+
+def sent_summary(action: object, parameters: object) -> str:
+    """What an audited action asked Twilio for, on one short line.
+
+    A supervisor looking at a call wants to know what was already done to it: which TwiML the
+    caller heard, where it was sent, how it was ended.
+    """
+    if not isinstance(parameters, Mapping) or not parameters:
+        return NULL
+    if action == "hang_up" and "status" in parameters:
+        text = str(parameters["status"])
+    elif action == "redirect" and "url" in parameters:
+        text = f"{parameters.get('method') or 'POST'} {parameters['url']}"
+    elif action == "inject_twiml" and "twiml" in parameters:
+        text = re.sub(r">\s+<", "><", str(parameters["twiml"]).strip())
+    else:
+        text = ", ".join(f"{name}={value}" for name, value in parameters.items())
+    text = " ".join(text.split())
+    return text if len(text) <= SENT_WIDTH else text[: SENT_WIDTH - 1] + "…"
+
 
 def _slug(value: object) -> str:
     """A CSS-class-safe form of a status or outcome."""
@@ -148,7 +172,7 @@ class CallDetailScreen(CallboardModal[None]):
 
     @staticmethod
     def _history_rows(history: Iterable[Mapping[str, object]]) -> ComposeResult:
-        for header in ("time", "action", "outcome", "message"):
+        for header in ("time", "action", "sent", "outcome", "message"):
             yield Label(header, classes="header")
         for entry in history:
             outcome = entry.get("outcome")
@@ -160,6 +184,7 @@ class CallDetailScreen(CallboardModal[None]):
             yield Label(format_time(entry.get("time")), classes="time", markup=False)
             action = str(entry.get("action") or NULL)
             yield Label(ACTION_NAMES.get(action, action), classes="action", markup=False)
+            yield Label(sent_summary(action, entry.get("parameters")), classes="sent", markup=False)
             yield Label(
                 str(outcome or NULL), classes=f"outcome outcome-{_slug(outcome)}", markup=False
             )
