@@ -4,6 +4,7 @@ sort and read-only mode, checked by asking the simulator (through the SDK) what 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from twilio.request_validator import RequestValidator
@@ -16,6 +17,7 @@ from tui.core.twilio_client import TwilioAccess
 from tui.sim import EmbeddedSimulator
 from tui.sim.twiml_parser import Say
 from tui.ui.screens.confirm import ConfirmHangupScreen
+from tui.ui.screens.detail import CallDetailScreen
 from tui.ui.screens.main import MainScreen
 
 LONG_HOLD = '<Response><Pause length="3600"/></Response>'
@@ -97,6 +99,32 @@ async def test_injected_twiml_replaces_what_the_call_is_doing(
     assert isinstance(verb, Say) and "supervisor" in verb.text
     [params] = update_requests(sim, sid)
     assert "<Say>" in params["Twiml"]
+
+
+async def test_detail_lists_what_this_console_did_to_the_call(
+    sim: EmbeddedSimulator, twilio: TwilioAccess, make_app: AppMaker
+) -> None:
+    sid = await answered_call(sim, twilio, "+14155550118")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await show_only(pilot, app, sid)
+        await pilot.press("t")
+        await pilot.pause(0.3)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "TwiML injection applied" in app.toast_text(), "toast")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, CallDetailScreen), "the detail")
+        detail = app.screen
+        assert isinstance(detail, CallDetailScreen) and detail.call.sid == sid
+        cells = [str(label.render()) for label in detail.query("#history Label")]
+        # The header row, then the injection: when, which action, what was sent, the outcome.
+        assert cells[:5] == ["time", "action", "sent", "outcome", "message"]
+        when, action, sent, outcome, _message = cells[5:]
+        assert re.fullmatch(r"\d\d:\d\d:\d\d", when)
+        assert (action, outcome) == ("TwiML", "applied")
+        assert sent.startswith("<Response><Say>Please hold.")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), "the detail to close")
 
 
 async def test_transfer_to_a_named_destination_fetches_it_signed(

@@ -98,7 +98,7 @@ class AuditLog:
 
     def entries(self, call_sid: str | None = None) -> list[dict[str, object]]:
         """Every readable record, oldest first; only those for ``call_sid`` when given."""
-        records = read_audit_log(self.path)
+        records = read_audit_log(self.path, containing=call_sid)
         if call_sid is None:
             return records
         return [record for record in records if record.get("call_sid") == call_sid]
@@ -149,19 +149,22 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def read_audit_log(path: Path) -> list[dict[str, object]]:
+def read_audit_log(path: Path, *, containing: str | None = None) -> list[dict[str, object]]:
     """Every record in the file, oldest first; ``[]`` when there is no file.
 
     A line that is not a complete JSON object (the last line cut short by a crash, or any
-    garbled line) is skipped rather than making the whole log unreadable.
+    garbled line) is skipped rather than making the whole log unreadable. With ``containing``,
+    only lines holding that text are parsed: the log grows over every shift, and the detail
+    screen wants one call's few records out of it.
     """
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return []
     records: list[dict[str, object]] = []
+    needle = containing.encode() if containing else None
     for raw in data.split(b"\n"):
-        if not raw.strip():
+        if not raw.strip() or (needle is not None and needle not in raw):
             continue
         try:
             record = json.loads(raw.decode("utf-8", errors="replace"))

@@ -6,6 +6,7 @@ never talks to Twilio itself. Poll results arrive as :class:`~tui.ui.messages.Po
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from textual import on, work
@@ -185,8 +186,18 @@ class MainScreen(Screen[None]):
 
     @on(CallTable.Opened)
     def _open_detail(self, message: CallTable.Opened) -> None:
-        call = message.call
-        history = self.backend.audit.entries(call.sid) if self.backend else []
+        self._show_detail(message.call)
+
+    @work(group="detail", exclusive=True)
+    async def _show_detail(self, call: Call) -> None:
+        """Open the call's detail with its history, read from the audit log off the event loop.
+
+        The log holds every action of every shift on this machine; reading it must not stall
+        the keys, however long it has grown.
+        """
+        history: list[dict[str, object]] = []
+        if self.backend is not None:
+            history = await asyncio.to_thread(self.backend.audit.entries, call.sid)
         self.app.push_screen(CallDetailScreen(call, self.table.children_of(call.sid), history))
 
     # -- view ----------------------------------------------------------------------------
