@@ -20,6 +20,7 @@ from tui.core.models import PollEvent, PollSucceeded
 from tui.core.session import BackendFactory
 from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
 from tui.ui.screens.main import SORT_CYCLE, MainScreen
+from tui.ui.textual_workarounds import SWEEP_EVERY_S, sweep
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class CallboardApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.main_screen)
+        self.set_interval(SWEEP_EVERY_S, lambda: sweep(self), name="release dead widgets")
         self.run_worker(self._run_backend(), name="backend", exit_on_error=False)
 
     def _on_poll_event(self, event: PollEvent) -> None:

@@ -14,6 +14,7 @@ from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen
 
 from tui.core.models import Call
+from tui.ui.textual_workarounds import sweep
 
 STYLESHEET: Final = Path(__file__).resolve().parent.parent / "styles" / "screens.tcss"
 """The one stylesheet for all modal screens (absolute, so it loads wherever the app starts)."""
@@ -38,6 +39,9 @@ class CallboardModal(ModalScreen[ResultT]):
     10-30 ms at 10,000 calls. Called here, an action's request is queued in the very callback
     of the key that confirmed it.
     """
+
+    def on_unmount(self) -> None:
+        sweep(self.app)  # else Textual keeps this dialog's widgets and every line they rendered
 
     def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
         hook, self.on_result = self.on_result, None  # a second key before the pop sends nothing
