@@ -42,6 +42,14 @@ async def show_only(pilot, app: RecordingApp, sid: str) -> None:  # type: ignore
     assert screen.table.cursor_call is not None and screen.table.cursor_call.sid == sid
 
 
+async def inject_default_snippet(pilot, app: RecordingApp) -> None:  # type: ignore[no-untyped-def]
+    """``t`` opens the editor on the first built-in snippet (a ``<Say>``), ``ctrl+s`` sends it."""
+    await pilot.press("t")
+    await pilot.pause(0.3)
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: "TwiML injection applied" in app.toast_text(), "toast")
+
+
 async def status_of(twilio: TwilioAccess, sid: str) -> str:
     return str((await twilio.client.calls(sid).fetch_async()).status)
 
@@ -90,10 +98,7 @@ async def test_injected_twiml_replaces_what_the_call_is_doing(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await show_only(pilot, app, sid)
-        await pilot.press("t")
-        await pilot.pause(0.3)
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: "TwiML injection applied" in app.toast_text(), "toast")
+        await inject_default_snippet(pilot, app)
     record = sim.engine.get(sid)
     assert record is not None and record.status == "in-progress"
     verb = record.program[record.pc]
@@ -109,10 +114,7 @@ async def test_detail_lists_what_this_console_did_to_the_call(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await show_only(pilot, app, sid)
-        await pilot.press("t")
-        await pilot.pause(0.3)
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: "TwiML injection applied" in app.toast_text(), "toast")
+        await inject_default_snippet(pilot, app)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, CallDetailScreen), "the detail")
         detail = app.screen
