@@ -8,9 +8,9 @@ grown by tens of megabytes and each full garbage collection walked them all.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
-
-from textual._styles_cache import StylesCache
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -40,9 +40,26 @@ def release_styles_caches() -> None:
     collector walked hundreds of thousands of dead objects in every full collection. Clearing
     the cache costs only the recomputation of two background styles per widget.
     """
-    cache_clear = getattr(getattr(StylesCache, "get_inner_outer", None), "cache_clear", None)
-    if callable(cache_clear):
-        cache_clear()
+    if _CLEAR_INNER_OUTER is not None:
+        _CLEAR_INNER_OUTER()
+
+
+def _inner_outer_cache_clear() -> Callable[[], None] | None:
+    """``StylesCache.get_inner_outer.cache_clear``, or None if this Textual has no such thing.
+
+    Looked up by name in a private module, so a Textual release that moves it turns the
+    work-around off instead of stopping the console at import.
+    """
+    try:
+        module = importlib.import_module("textual._styles_cache")
+    except ImportError:  # pragma: no cover - depends on the Textual release
+        return None
+    method = getattr(getattr(module, "StylesCache", None), "get_inner_outer", None)
+    cache_clear = getattr(method, "cache_clear", None)
+    return cache_clear if callable(cache_clear) else None
+
+
+_CLEAR_INNER_OUTER: Final = _inner_outer_cache_clear()
 
 
 def release_dead_watchers(node: DOMNode) -> None:
