@@ -151,6 +151,7 @@ class SubresourceUris(Mapping[str, str]):
 
 
 _LAYOUTS: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+"""Interned layouts, so every call of the same shape shares one tuple."""
 _MAX_LAYOUTS: Final = 64
 
 
@@ -176,12 +177,11 @@ def compact_subresource_uris(uris: Mapping[str, object]) -> CompactUris | Mappin
         if not isinstance(value, str) or not value.startswith(base) or value.rfind("/") != cut:
             return uris
         items.append((name, value[cut:]))
-    key = tuple(items)
-    layout = _LAYOUTS.get(key)
-    if layout is None:
-        layout = key
-        if len(_LAYOUTS) < _MAX_LAYOUTS:
-            _LAYOUTS[key] = layout
+    layout = tuple(items)
+    if len(_LAYOUTS) < _MAX_LAYOUTS:
+        layout = _LAYOUTS.setdefault(layout, layout)
+    else:
+        layout = _LAYOUTS.get(layout, layout)
     return (base, layout)
 
 
