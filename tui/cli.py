@@ -112,6 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.sim.standalone import main as sim_main
 
         return sim_main(argv[1:])
+    if argv[:1] == ["serve"]:
+        from tui.cli_serve import main as serve_main
+
+        return serve_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return run_console(args)
