@@ -26,6 +26,7 @@ from typing import Any, Final, Protocol
 import aiohttp
 from twilio.base.exceptions import TwilioException
 
+from tui.core.coordination import ActionClaims
 from tui.core.errors import ActionFailed
 from tui.core.models import Action, ActionResult, Call, Outcome
 from tui.core.sids import validate_call_sid
@@ -83,8 +84,11 @@ class ActionService:
         operator: str,
         read_only: bool = False,
         max_concurrency: int = 8,
+        claims: ActionClaims | None = None,
     ) -> None:
         self._access = access
+        self._claims = claims
+        """Asked before each call's request (shared consoles, see :mod:`tui.core.coordination`)."""
         self._audit = audit
         self.operator = operator
         self.read_only = read_only
@@ -186,8 +190,19 @@ class ActionService:
             result = ActionResult(call.sid, action, Outcome.REFUSED, IN_FLIGHT_MESSAGE)
             return await self._audited(result, parameters)
         try:
+            note = ""
+            if self._claims is not None:
+                answer = await self._claims.claim(call.sid, action)
+                if not answer.granted:
+                    refused = ActionResult(call.sid, action, Outcome.REFUSED, answer.message)
+                    return await self._audited(refused, parameters)
+                note = answer.note
             async with self._semaphore:
                 result = await self._send(call, action, send, parameters)
+            if note:
+                result = replace(result, message=f"{result.message} ({note})")
+            if self._claims is not None:
+                await self._claims.settle(result)
             return await self._audited(result, parameters)
         finally:
             self._in_flight.discard(call.sid)

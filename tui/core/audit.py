@@ -22,6 +22,7 @@ callers in async code may run :meth:`AuditLog.record` through ``asyncio.to_threa
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from collections.abc import Mapping
@@ -29,9 +30,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
+from tui.core.coordination import AuditMirror
 from tui.core.models import ActionResult
 from tui.core.secret import MASK, Secret
 
+_log = logging.getLogger(__name__)
 _SECRET_KEY_RE: Final = re.compile(r"token|secret|password|passwd|authorization|credential", re.I)
 _URL_PASSWORD_RE: Final = re.compile(r"(://[^/?#@\s:]*):[^/?#@\s]*@")
 _MAX_DEPTH: Final = 8
@@ -65,8 +68,10 @@ def scrub(value: object, depth: int = 0) -> object:
 class AuditLog:
     """Appends records to, and reads them back from, one JSON-lines file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, mirror: AuditMirror | None = None) -> None:
         self.path = path
+        self.mirror = mirror
+        """Also copies each record (after it is on disk) to a shared stream, e.g. the hub's."""
         self._checked_mode = False
 
     def record(
@@ -95,6 +100,11 @@ class AuditLog:
         }
         line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
         self._append(line.encode("utf-8"))
+        if self.mirror is not None:
+            try:
+                self.mirror.publish(entry)
+            except Exception:  # the local record is what counts; the stream is a copy
+                _log.exception("could not copy the audit record to the shared stream")
 
     def entries(self, call_sid: str | None = None) -> list[dict[str, object]]:
         """Every readable record, oldest first; only those for ``call_sid`` when given."""

@@ -38,6 +38,7 @@ from tui.core.models import (
     PollStats,
     PollSucceeded,
 )
+from tui.core.sources import SourceHealth
 from tui.core.twilio_client import (
     TwilioAccess,
     TwilioAccessError,
@@ -108,6 +109,7 @@ class LiveCallPoller:
         self._running = False
         self._last_success_at: float | None = None
         self._passes = 0
+        self._health = SourceHealth(interval_s=interval_s)
 
     # ------------------------------------------------------------------ public
 
@@ -129,6 +131,11 @@ class LiveCallPoller:
     def last_success_at(self) -> float | None:
         """``wall()`` time of the last complete pass, ``None`` before the first."""
         return self._last_success_at
+
+    @property
+    def health(self) -> SourceHealth:
+        """Freshness as the :class:`~tui.core.sources.CallSource` protocol reports it."""
+        return self._health
 
     @property
     def passes(self) -> int:
@@ -338,6 +345,7 @@ class LiveCallPoller:
         return delay
 
     def _emit(self, event: PollEvent) -> None:
+        self._health = self._health.after(event)
         try:
             self._on_event(event)
         except Exception:

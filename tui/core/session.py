@@ -14,24 +14,50 @@ from dataclasses import dataclass
 from tui.core.actions import ActionService
 from tui.core.audit import AuditLog
 from tui.core.config import Settings, audit_log_path
+from tui.core.coordination import ActionClaims, AuditMirror, Presence
 from tui.core.credentials import Credentials
 from tui.core.models import PollEvent
 from tui.core.poller import LiveCallPoller
+from tui.core.sources import CallSource
 from tui.core.twilio_client import TwilioAccess
 
 
 @dataclass(frozen=True, slots=True)
 class Backend:
-    """An open connection to one account: the poller to run and the actions to take."""
+    """An open connection to one account: the call source to run and the actions to take.
+
+    ``source`` is the Twilio poller or the hub watcher (the UI does not know which);
+    ``presence`` is set only on a hub (who else is on a call).
+    """
 
     credentials: Credentials
     access: TwilioAccess
-    poller: LiveCallPoller
+    source: CallSource
     actions: ActionService
     audit: AuditLog
+    presence: Presence | None = None
+
+    @property
+    def poller(self) -> CallSource:
+        """The call source under its older name."""
+        return self.source
 
 
 PollListener = Callable[[PollEvent], None]
+SourceFactory = Callable[[TwilioAccess, PollListener], CallSource]
+"""Builds the call source once the SDK client is open (default: the REST poller)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Coordination:
+    """What a hub adds to a console: the source, claims, presence and the audit copy."""
+
+    source_factory: SourceFactory
+    claims: ActionClaims | None = None
+    presence: Presence | None = None
+    audit_mirror: AuditMirror | None = None
+
+
 BackendFactory = Callable[[PollListener], AbstractAsyncContextManager[Backend]]
 """What the UI is given: call it with the poll listener, enter it, and run ``backend.poller``."""
 
@@ -43,17 +69,31 @@ async def open_backend(
     on_event: PollListener,
     *,
     read_only: bool = False,
+    coordination: Coordination | None = None,
 ) -> AsyncIterator[Backend]:
-    """Open the shared SDK client and wire poller, actions and audit log to it.
+    """Open the shared SDK client and wire call source, actions and audit log to it.
 
-    Closing the context closes the HTTP session; the caller owns running and cancelling the
-    poller.
+    Without ``coordination`` the source is the REST poller; with it (a hub), the source, claims,
+    presence and audit copy come from there. Actions always go to Twilio from here, with these
+    credentials. Closing the context closes the HTTP session; the caller owns running and
+    cancelling the source.
     """
-    audit = AuditLog(audit_log_path())
+    hub = coordination
+    audit = AuditLog(audit_log_path(), mirror=hub.audit_mirror if hub else None)
     async with TwilioAccess(credentials, timeout_s=settings.request_timeout_s) as access:
-        poller = LiveCallPoller(access, on_event=on_event, interval_s=settings.poll_interval_s)
-        actions = ActionService(access, audit, operator=settings.operator, read_only=read_only)
-        yield Backend(credentials, access, poller, actions, audit)
+        source: CallSource
+        if hub is None:
+            source = LiveCallPoller(access, on_event=on_event, interval_s=settings.poll_interval_s)
+        else:
+            source = hub.source_factory(access, on_event)
+        actions = ActionService(
+            access,
+            audit,
+            operator=settings.operator,
+            read_only=read_only,
+            claims=hub.claims if hub else None,
+        )
+        yield Backend(credentials, access, source, actions, audit, hub.presence if hub else None)
 
 
 def backend_factory(

@@ -78,7 +78,7 @@ class CallboardApp(App[None]):
                     log.warning("account name unavailable: %s", error)
                     name = backend.credentials.account_sid
                 self.main_screen.post_message(BackendReady(backend, name))
-                await backend.poller.run()
+                await backend.source.run()
         except CallboardError as error:
             self.main_screen.post_message(BackendFailed(str(error)))
         except OSError as error:
