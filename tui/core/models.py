@@ -112,6 +112,22 @@ class Action(StrEnum):
     INJECT_TWIML = "inject_twiml"
     REDIRECT = "redirect"
     HANG_UP = "hang_up"
+    # The floor (tui/core/floor/actions.py)
+    HOLD = "hold"
+    RESUME = "resume"
+    MUTE = "mute"
+    UNMUTE = "unmute"
+    REMOVE_PARTICIPANT = "remove_participant"
+    END_CONFERENCE = "end_conference"
+    DEQUEUE = "dequeue"
+    LISTEN = "listen"
+    WHISPER = "whisper"
+    BARGE = "barge"
+    STOP_LISTENING = "stop_listening"
+    WARM_TRANSFER = "warm_transfer"
+    DROP_AGENT = "drop_agent"
+    PAUSE_RECORDING = "pause_recording"
+    RESUME_RECORDING = "resume_recording"
 
 
 class Outcome(StrEnum):

@@ -16,6 +16,8 @@ from tui.core.audit import AuditLog
 from tui.core.config import Settings, audit_log_path
 from tui.core.coordination import ActionClaims, AuditMirror, Presence
 from tui.core.credentials import Credentials
+from tui.core.floor.actions import FloorActions
+from tui.core.floor.source import FloorSource
 from tui.core.models import PollEvent
 from tui.core.poller import LiveCallPoller
 from tui.core.sources import CallSource
@@ -36,6 +38,9 @@ class Backend:
     actions: ActionService
     audit: AuditLog
     presence: Presence | None = None
+    floor: FloorSource | None = None
+    """Queues and rooms (the app runs it beside the call source); ``None`` where there is none."""
+    floor_actions: FloorActions | None = None
 
     @property
     def poller(self) -> CallSource:
@@ -93,7 +98,28 @@ async def open_backend(
             read_only=read_only,
             claims=hub.claims if hub else None,
         )
-        yield Backend(credentials, access, source, actions, audit, hub.presence if hub else None)
+        floor = FloorSource(
+            access,
+            request_budget=settings.floor.request_budget,
+            interval_s=settings.floor.poll_interval_s,
+        )
+        floor_actions = FloorActions(
+            access,
+            audit,
+            operator=settings.operator,
+            supervisor=settings.floor.supervisor,
+            read_only=read_only,
+        )
+        yield Backend(
+            credentials,
+            access,
+            source,
+            actions,
+            audit,
+            hub.presence if hub else None,
+            floor,
+            floor_actions,
+        )
 
 
 def backend_factory(
