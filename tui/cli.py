@@ -112,6 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.sim.standalone import main as sim_main
 
         return sim_main(argv[1:])
+    if argv[:1] == ["calls"]:
+        from tui.cli_calls import main as calls_main
+
+        return calls_main(argv[1:])
     if argv[:1] == ["serve"]:
         from tui.cli_serve import main as serve_main
 
