@@ -21,7 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="callboard",
         description="Live Twilio calls for supervisors: inject TwiML, transfer, hang up.",
-        epilog="Run 'callboard sim --help' for the standalone Twilio API simulator.",
+        epilog="Run 'callboard sim --help' for the standalone Twilio API simulator and "
+        "'callboard hub --help' for the hub that feeds many consoles from one poller.",
     )
     parser.add_argument(
         "--demo",
@@ -44,6 +45,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--read-only",
         action="store_true",
         help="wall-board mode: show calls, offer and send no actions",
+    )
+    parser.add_argument(
+        "--hub",
+        nargs="?",
+        const="",
+        metavar="URL",
+        help="take calls from a 'callboard hub' through NATS (nats://…) instead of polling "
+        "Twilio; actions still go to Twilio with your own credentials. With --demo and no URL: "
+        "start a local nats-server and hub for a demo of several consoles",
     )
     parser.add_argument(
         "--poll-interval",
@@ -89,7 +99,11 @@ def run_console(args: argparse.Namespace) -> int:
 
     from tui.ui.app import CallboardApp
 
-    if credentials is None:
+    if args.hub is not None:
+        from tui.cli_hub import hub_console_app
+
+        app = hub_console_app(args, settings, credentials)
+    elif credentials is None:
         from tui.demo import DEMO_LABEL, demo_backend_factory
 
         factory = demo_backend_factory(
@@ -116,6 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.cli_calls import main as calls_main
 
         return calls_main(argv[1:])
+    if argv[:1] == ["hub"]:
+        from tui.hub.cli import main as hub_main
+
+        return hub_main(argv[1:])
     if argv[:1] == ["serve"]:
         from tui.cli_serve import main as serve_main
 

