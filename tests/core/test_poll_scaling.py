@@ -22,8 +22,9 @@ from typing import Any
 import pytest
 
 from tui.core import poller as poller_module
+from tui.core.listing import ListingPage
 from tui.core.models import Call, CallDiff
-from tui.core.poller import LiveCallPoller, _ListingPage
+from tui.core.poller import LiveCallPoller
 from tui.ui.widgets.call_rows import CallRows
 
 ACCOUNT = "AC" + "0" * 32
@@ -92,7 +93,9 @@ class PagesAccess:
     def absolute(self, uri: str) -> str:
         return BASE + uri
 
-    async def get_text(self, url: str, params: Any = None) -> tuple[str, int, dict[str, str]]:
+    async def get_text(
+        self, url: str, params: Any = None, *, max_bytes: int | None = None
+    ) -> tuple[str, int, dict[str, str]]:
         if params is not None:
             status, index = params["Status"], 0
             self._status = status
@@ -223,7 +226,7 @@ def test_the_table_applies_a_diff_in_time_that_follows_the_diff_not_the_table() 
 )
 def test_the_piecewise_parser_agrees_with_json_loads(text: str) -> None:
     expected = json.loads(text)
-    page_ = _ListingPage(text)
+    page_ = ListingPage(text)
     try:
         records = [rec for batch in page_.batches() for rec in batch]
     except poller_module.TwilioBadResponse:
@@ -237,5 +240,5 @@ def test_a_broken_page_is_still_a_bad_response() -> None:
     text = page([record(i) for i in range(300)], None)
     for broken in (text[: len(text) // 2], text.replace('"calls"', '"items"'), "<html>busy</html>"):
         with pytest.raises(poller_module.TwilioBadResponse):
-            for _ in _ListingPage(broken).batches():
+            for _ in ListingPage(broken).batches():
                 pass

@@ -360,7 +360,7 @@ def test_rate_limit_honours_retry_after_and_slows_then_recovers() -> None:
 
 
 def test_a_page_that_is_not_a_listing_is_a_bad_response() -> None:
-    from tui.core.poller import _page_contents, _parse
+    from tui.core.listing import _page_contents, _parse
     from tui.core.twilio_client import TwilioBadResponse
 
     assert _page_contents(_parse('{"calls": [], "next_page_uri": null}')) == ([], None)

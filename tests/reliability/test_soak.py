@@ -183,13 +183,13 @@ def _patch_list_concurrency(monkeypatch: pytest.MonkeyPatch, ledger: Ledger) -> 
     """Count listing requests in flight from the console's side (passes must never stack)."""
     original = TwilioAccess.get_text
 
-    async def counted(self: TwilioAccess, url: str, params: Any = None) -> Any:
+    async def counted(self: TwilioAccess, url: str, params: Any = None, **kwargs: Any) -> Any:
         ledger.concurrent_list_requests += 1
         ledger.max_concurrent_list_requests = max(
             ledger.max_concurrent_list_requests, ledger.concurrent_list_requests
         )
         try:
-            return await original(self, url, params)
+            return await original(self, url, params, **kwargs)
         finally:
             ledger.concurrent_list_requests -= 1
 

@@ -103,6 +103,18 @@ class PollSchedule:
         self.failures += 1
         return self._backoff(max(self.max_backoff_s, self.interval_s))
 
+    def limit_hit(self) -> float:
+        """A pass went past its bounds (not a blip): back off, doubling up to the maximum.
+
+        Never sooner than half the doubled interval, so an endless listing costs one bounded
+        pass per growing wait instead of a pass every interval.
+        """
+        self.failures += 1
+        interval = self.interval_s
+        cap = max(self.max_backoff_s, interval)
+        ceiling = min(cap, interval * 2.0 ** min(self.failures, 32))
+        return self._rand(ceiling / 2, ceiling)
+
     def failed(self) -> float:
         """Record an outage-like failure; return the delay before a retry."""
         self.failures += 1

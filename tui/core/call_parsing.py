@@ -62,10 +62,33 @@ def signature(record: Mapping[str, object]) -> Signature:
         return tuple(record.get(key) for key in _SIGNATURE_KEYS)
 
 
+_MIN_YEAR: Final = 1970
+_MAX_YEAR: Final = 2999
+"""Dates outside these years are not a call's (Twilio began in 2008): shown as unknown, so no
+later arithmetic or local-time conversion can overflow on year 1 or 9999."""
+MAX_DURATION_S: Final = 100_000_000
+"""About three years: a longer (or negative) ``duration`` is unreadable, not a number to show."""
+MAX_QUEUE_TIME_MS: Final = 100_000_000_000
+
+
 def parse_twilio_date(value: object) -> datetime | None:
-    """``'Tue, 31 Aug 2010 20:36:28 +0000'`` → an aware datetime; empty/None/garbage → ``None``."""
+    """``'Tue, 31 Aug 2010 20:36:28 +0000'`` → an aware datetime; empty/None/garbage → ``None``.
+
+    Never raises: a date that overflows when its offset is applied (year 1 east of UTC, year
+    9999 west of it) or that lies outside 1970-2999 is ``None`` too.
+    """
     if not isinstance(value, str) or not value:
         return None
+    try:
+        result = _parse_date(value)
+    except (OverflowError, ValueError, TypeError, IndexError, KeyError):
+        return None
+    if result is None or not _MIN_YEAR <= result.year <= _MAX_YEAR:
+        return None
+    return result
+
+
+def _parse_date(value: str) -> datetime | None:
     # "Tue, 31 Aug 2010 20:36:28 +0000": fixed positions when the day has two digits.
     if len(value) == 31 and value[3:5] == ", " and value[16] == " " and value[25] == " ":
         try:
@@ -87,33 +110,37 @@ def parse_twilio_date(value: object) -> datetime | None:
             return result
         except (KeyError, ValueError):
             pass
-    try:
-        parsed = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
+    parsed = email.utils.parsedate_to_datetime(value)
+    words = value.split()
+    if len(words) > 3 and words[3].isdigit() and int(words[3]) != parsed.year:
+        return None  # "0001" read as 2001: the standard library's two-digit-year rule
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
 
 
-def _int_or_none(value: object) -> int | None:
-    if value is None or value == "":
+def _int_or_none(value: object, high: int) -> int | None:
+    """A whole number in ``0..high`` from Twilio's string (or number), else ``None``.
+
+    ``"1e999"``, ``NaN``, ``Infinity``, 5,000-digit numbers and negatives are unreadable.
+    """
+    if value is None or value == "" or isinstance(value, bool):
         return None
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
+    try:
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, float):
+            number = int(value)
+        elif isinstance(value, str) and len(value) <= 40:
             try:
-                return int(float(value))
+                number = int(value)
             except ValueError:
-                return None
-    return None
+                number = int(float(value))
+        else:
+            return None
+    except (ValueError, OverflowError):
+        return None
+    return number if 0 <= number <= high else None
 
 
 def _str_or_none(value: object) -> str | None:
@@ -207,18 +234,49 @@ def call_from_json(record: Mapping[str, object]) -> Call:
         uris = record.get("subresource_uris")
         if type(uris) is dict:
             record["subresource_uris"] = compact_subresource_uris(uris)
-    return Call(
-        sid=_str(record.get("sid")),
-        parent_call_sid=_str_or_none(record.get("parent_call_sid")),
-        direction=_str(record.get("direction")),
-        from_=_str(record.get("from")),
-        to=_str(record.get("to")),
-        status=_str(record.get("status")),
-        start_time=parse_twilio_date(record.get("start_time")),
-        date_created=parse_twilio_date(record.get("date_created")),
-        date_updated=_str(record.get("date_updated")),
-        duration=_int_or_none(record.get("duration")),
-        queue_time_ms=_int_or_none(record.get("queue_time")),
-        answered_by=_str_or_none(record.get("answered_by")),
-        raw=record,
+    get = record.get
+    start_time = parse_twilio_date(get("start_time"))
+    date_created = parse_twilio_date(get("date_created"))
+    duration = _int_or_none(get("duration"), MAX_DURATION_S)
+    queue_time = _int_or_none(get("queue_time"), MAX_QUEUE_TIME_MS)
+    unreadable = tuple(
+        name
+        for name, parsed in (
+            ("start_time", start_time),
+            ("date_created", date_created),
+            ("duration", duration),
+            ("queue_time", queue_time),
+        )
+        if parsed is None and get(name) not in (None, "")
+    ) + tuple(
+        name
+        for name in _TEXT_FIELDS
+        if (value := get(name)) is not None and not isinstance(value, str)
     )
+    return Call(
+        sid=_str(get("sid")),
+        parent_call_sid=_str_or_none(get("parent_call_sid")),
+        direction=_str(get("direction")),
+        from_=_str(get("from")),
+        to=_str(get("to")),
+        status=_str(get("status")),
+        start_time=start_time,
+        date_created=date_created,
+        date_updated=_str(get("date_updated")),
+        duration=duration,
+        queue_time_ms=queue_time,
+        answered_by=_str_or_none(get("answered_by")),
+        raw=record,
+        unreadable=unreadable,
+    )
+
+
+_TEXT_FIELDS: Final = (
+    "parent_call_sid",
+    "direction",
+    "from",
+    "to",
+    "status",
+    "date_updated",
+    "answered_by",
+)

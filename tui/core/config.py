@@ -67,6 +67,7 @@ from tui.core.credentials import Credentials
 from tui.core.errors import ConfigError, TwimlError, ValidationError
 from tui.core.floor.settings import TABLES as FLOOR_TABLES
 from tui.core.floor.settings import FloorSettings, load_floor_settings
+from tui.core.limits import PassLimits, load_limits
 from tui.core.secret import Secret
 from tui.core.sids import is_account_sid, is_api_key_sid
 from tui.core.twiml import BUILTIN_SNIPPETS, Snippet
@@ -77,7 +78,9 @@ POLL_INTERVAL_RANGE: Final = (0.5, 300.0)
 REQUEST_TIMEOUT_RANGE: Final = (1.0, 120.0)
 SECRET_KEYS: Final = ("auth_token", "api_secret")
 
-_TOP_LEVEL: Final = ("callboard", "profiles", "destinations", "snippets", *FLOOR_TABLES)
+_TOP_LEVEL: Final = (
+    "callboard", "profiles", "destinations", "snippets", "limits", *FLOOR_TABLES,
+)  # fmt: skip
 _CALLBOARD_KEYS: Final = ("poll_interval", "request_timeout", "operator", "default_profile")
 _PROFILE_KEYS: Final = (
     "account_sid", "auth_token", "api_key", "api_secret", "region", "edge", "api_url",
@@ -167,6 +170,7 @@ class Settings:
     default_profile: str | None = None
     source: Path | None = None
     floor: FloorSettings = field(default_factory=FloorSettings)
+    limits: PassLimits = field(default_factory=PassLimits)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "profiles", MappingProxyType(dict(self.profiles)))
@@ -333,7 +337,8 @@ class _Config:
         if not path:
             return (
                 f"unknown table or key '{key}'{suggestion}; the file may hold [callboard], "
-                "[profiles.NAME], [[destinations]], [[snippets]], [supervisor] and [floor]"
+                "[profiles.NAME], [[destinations]], [[snippets]], [limits], [supervisor] and "
+                "[floor]"
             )
         return f"unknown key '{key}' in {_table_name(path)}{suggestion}"
 
@@ -461,6 +466,7 @@ def _build_settings(config: _Config, data: Mapping[str, object]) -> Settings:
         default_profile=default_profile,
         source=config.path,
         floor=load_floor_settings(config, data),
+        limits=load_limits(config, data.get("limits", {})),
     )
 
 

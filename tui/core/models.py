@@ -39,6 +39,9 @@ class Call:
     queue_time_ms: int | None
     answered_by: str | None
     raw: Mapping[str, object] = field(default_factory=dict, compare=False, repr=False)
+    unreadable: tuple[str, ...] = field(default=(), compare=False)
+    """Fields Twilio sent that could not be read (``"duration"``, ``"start_time"``…); their
+    values above are ``None`` or ``""``, to be shown as unknown."""
 
     @property
     def short_sid(self) -> str:
@@ -78,6 +81,9 @@ class PollStats:
     duration_s: float
     total_live: int
     counts: Mapping[str, int]
+    unreadable: int = 0
+    """Records of this pass that could not be read in full: kept with the bad fields unknown,
+    or (with no usable SID) left out. The header shows the number when it is not zero."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +109,9 @@ class PollFailed:
     last_success_at: float | None
     retry_in_s: float
     rate_limited: bool = False
+    limit_hit: bool = False
+    """The pass went past a bound of :class:`~tui.core.limits.PassLimits` (``reason`` says
+    which); nothing of it was used."""
 
 
 PollEvent = PollSucceeded | PollFailed

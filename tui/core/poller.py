@@ -19,16 +19,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final
 
 from tui.core.backoff import PollSchedule
 from tui.core.call_parsing import Signature, call_from_json, signature
 from tui.core.gc_pause import collector_paused
+from tui.core.limits import (
+    LimitReached,
+    PassLimits,
+    bytes_limit,
+    pages_limit,
+    records_limit,
+)
+from tui.core.listing import ListingPage
 from tui.core.models import (
     LIVE_STATUSES,
     Call,
@@ -43,13 +50,13 @@ from tui.core.twilio_client import (
     TwilioAccess,
     TwilioAccessError,
     TwilioBadResponse,
+    TwilioBodyTooLarge,
     TwilioHttpError,
 )
 
 _log = logging.getLogger(__name__)
 
 _STATUS_RANK: Final = {status: rank for rank, status in enumerate(LIVE_STATUSES)}
-_MAX_PAGES_PER_STATUS: Final = 10_000
 _SLICE_S: Final = 0.002
 """Yield to the event loop after this much uninterrupted record work."""
 _CHECK_EVERY: Final = 128
@@ -59,7 +66,16 @@ _CHECK_EVERY: Final = 128
 class _Pass:
     """The state of one pass in progress; thrown away if the pass fails."""
 
-    __slots__ = ("bytes", "calls", "fresh", "requests", "signatures", "slice_start")
+    __slots__ = (
+        "bytes",
+        "calls",
+        "dropped",
+        "fresh",
+        "records",
+        "requests",
+        "signatures",
+        "slice_start",
+    )
 
     def __init__(self) -> None:
         self.calls: dict[str, Call] = {}
@@ -67,6 +83,9 @@ class _Pass:
         self.fresh: dict[str, None] = {}  # ordered set: SIDs whose Call was (re)built
         self.requests = 0
         self.bytes = 0
+        self.records = 0
+        self.dropped = 0
+        """Records that could not be read at all (not an object, no usable SID)."""
         self.slice_start = time.perf_counter()
         """When the current run of work without yielding to the event loop began."""
 
@@ -91,6 +110,7 @@ class LiveCallPoller:
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
         max_concurrency: int = 3,
+        limits: PassLimits | None = None,
     ) -> None:
         if not 1 <= page_size <= 1000:
             raise ValueError("page_size must be between 1 and 1000")
@@ -101,6 +121,9 @@ class LiveCallPoller:
         self._wall = wall
         self._schedule = PollSchedule(interval_s, max_backoff_s)
         self._semaphore = asyncio.Semaphore(max(1, max_concurrency))
+        self.limits = limits or PassLimits()
+        self._unreadable: frozenset[str] = frozenset()
+        """SIDs of the snapshot's calls that have a field that could not be read."""
         self._calls: dict[str, Call] = {}
         self._signatures: dict[str, Signature] = {}
         self._tally: dict[str, int] = {}
@@ -197,15 +220,28 @@ class LiveCallPoller:
         url: str = f"{access.base_url}/2010-04-01/Accounts/{access.account_sid}/Calls.json"
         params: dict[str, str] | None = {"Status": status, "PageSize": str(self._page_size)}
         seen_pages: set[str] = set()
-        for _ in range(_MAX_PAGES_PER_STATUS):
-            async with self._semaphore:
-                text, size, _headers = await access.get_text(url, params)
+        limits = self.limits
+        while True:
+            if state.requests >= limits.max_pages:
+                raise pages_limit(limits)
+            try:
+                async with self._semaphore:
+                    text, size, _headers = await access.get_text(
+                        url, params, max_bytes=max(0, limits.max_bytes - state.bytes)
+                    )
+            except TwilioBodyTooLarge:
+                raise bytes_limit(limits) from None
             state.requests += 1
             state.bytes += size
+            if state.bytes > limits.max_bytes:
+                raise bytes_limit(limits)
             with collector_paused():
-                page = _ListingPage(text)
+                page = ListingPage(text, max_field_chars=limits.max_field_chars)
                 del text
                 for records in page.batches():
+                    state.records += len(records)
+                    if state.records > limits.max_records:
+                        raise records_limit(limits)
                     await self._absorb(records, state)
                     del records  # unchanged records die here, young, by reference counting
                     if time.perf_counter() - state.slice_start > _SLICE_S:
@@ -221,7 +257,6 @@ class LiveCallPoller:
                 )
             seen_pages.add(next_uri)
             url, params = access.absolute(next_uri), None
-        raise TwilioBadResponse("Twilio's listing did not end; it was dropped.")
 
     async def _absorb(self, records: list[object], state: _Pass) -> None:
         """Fold one page into the pass, building Calls only for new or changed records.
@@ -242,13 +277,15 @@ class LiveCallPoller:
                     sid = record["sid"]  # type: ignore[index]
                     sig = signature(record)  # type: ignore[arg-type]
                 except (KeyError, TypeError):
+                    state.dropped += 1
+                    continue
+                if type(sid) is not str or not sid:
+                    state.dropped += 1
                     continue
                 if sid in sigs:
-                    if not isinstance(sid, str) or not _later(sig, sigs[sid]):
+                    if not _later(sig, sigs[sid]):
                         continue  # listed under two statuses mid-pass: keep the later state
                     fresh.pop(sid, None)
-                elif not isinstance(sid, str) or not sid:
-                    continue
                 previous_sig = prev_sigs.get(sid)
                 if previous_sig == sig:
                     # Keep the last pass's tuple: this one (and the strings it holds) dies here
@@ -292,9 +329,14 @@ class LiveCallPoller:
             removed = tuple(previous.keys() - new.keys())
             for sid in removed:
                 _uncount(tally, previous[sid].status)
+        unreadable = frozenset(
+            [sid for sid in self._unreadable if sid in new and sid not in state.fresh]
+            + [sid for sid in state.fresh if new[sid].unreadable]
+        )
         self._calls = new
         self._signatures = state.signatures
         self._tally = tally
+        self._unreadable = unreadable
         counts = {status: tally.get(status, 0) for status in LIVE_STATUSES}
         counts.update((status, n) for status, n in tally.items() if status not in counts)
         delay = self._schedule.succeeded(duration, len(new))
@@ -308,6 +350,7 @@ class LiveCallPoller:
                 duration_s=duration,
                 total_live=len(new),
                 counts=counts,
+                unreadable=len(unreadable) + state.dropped,
             ),
             at=now,
             next_poll_in_s=delay,
@@ -317,8 +360,12 @@ class LiveCallPoller:
     # ------------------------------------------------------------------ failures
 
     def _report_failure(self, exc: Exception) -> float:
-        rate_limited = False
-        if isinstance(exc, TwilioHttpError) and exc.rate_limited:
+        rate_limited = limit_hit = False
+        if isinstance(exc, LimitReached):
+            limit_hit = True
+            delay = self._schedule.limit_hit()
+            reason = str(exc)
+        elif isinstance(exc, TwilioHttpError) and exc.rate_limited:
             rate_limited = True
             delay = self._schedule.rate_limited(exc.retry_after_s)
             reason = str(exc)
@@ -340,6 +387,7 @@ class LiveCallPoller:
                 last_success_at=self._last_success_at,
                 retry_in_s=delay,
                 rate_limited=rate_limited,
+                limit_hit=limit_hit,
             )
         )
         return delay
@@ -350,130 +398,6 @@ class LiveCallPoller:
             self._on_event(event)
         except Exception:
             _log.exception("the poll event handler failed")
-
-
-_PIECE_CHARS: Final = 160_000
-"""Cut listing pages into pieces of about this many characters (~65 of Twilio's calls, ~1 ms)."""
-_CALLS_ARRAY: Final = '"calls": ['
-_BETWEEN_RECORDS: Final = '}, {"'
-"""Where one call's object ends and the next begins; ``{"`` cannot occur inside a JSON string."""
-
-
-class _NotOurShape(Exception):
-    """A piece parsed, but not as the ``calls`` array of a listing (parse the page whole)."""
-
-
-class _ListingPage:
-    """One listing page, parsed a piece at a time so no single ``json.loads`` blocks for long.
-
-    A 1,000-call page is ~2.4 MB of JSON: one ``json.loads`` of it holds the event loop for
-    ~10 ms, and more on a busy machine. So the text is cut between two records of the ``calls``
-    array (at ``}, {"``, which cannot occur inside a string), and each piece is parsed on its
-    own: the head closed with ``]}``, middles wrapped in ``[…]``, the tail re-opened with
-    ``{"calls": [``. A cut anywhere but between two elements of the top-level ``calls`` array
-    leaves brackets unbalanced, so some piece fails to parse (or the head's last key is not
-    ``calls``); then the rest of the page is parsed whole, which also gives the usual errors for
-    a page that is not a listing. Records come out in page order either way.
-    """
-
-    __slots__ = ("_text", "next_uri")
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self.next_uri: str | None = None
-        """The page's ``next_page_uri``; valid once :meth:`batches` is exhausted."""
-
-    def batches(self) -> Iterator[list[object]]:
-        """The records of the ``calls`` array, in page order, a piece at a time.
-
-        Raises :class:`TwilioBadResponse` for a page that is not a listing.
-        """
-        text = self._text
-        done = 0
-        cuts = _cuts(text)
-        if cuts:
-            envelope: dict[str, object] = {}
-            starts = [0, *(cut + 3 for cut in cuts)]
-            stops = [*(cut + 1 for cut in cuts), len(text)]
-            bounds = list(zip(starts, stops, strict=True))
-            last = len(bounds) - 1
-            try:
-                for index, (start, stop) in enumerate(bounds):
-                    records = _piece_records(text, start, stop, index, last, envelope)
-                    done += len(records)
-                    yield records
-                    del records
-                self.next_uri = _next_uri(envelope)
-                self._text = ""
-                return
-            except (ValueError, _NotOurShape):
-                pass  # not cut where we thought: parse the rest the ordinary way
-        records, self.next_uri = _page_contents(_parse(text))
-        self._text = ""
-        yield records[done:] if done else records
-
-
-def _cuts(text: str) -> list[int]:
-    """Positions of ``}`` (of ``}, {"``) to cut ``text`` at, about ``_PIECE_CHARS`` apart."""
-    if len(text) < 2 * _PIECE_CHARS:
-        return []
-    position = text.find(_CALLS_ARRAY)
-    if position < 0:
-        return []
-    cuts: list[int] = []
-    position += _PIECE_CHARS
-    while (cut := text.find(_BETWEEN_RECORDS, position)) >= 0:
-        cuts.append(cut)
-        position = cut + _PIECE_CHARS
-    return cuts
-
-
-def _piece_records(
-    text: str, start: int, stop: int, index: int, last: int, envelope: dict[str, object]
-) -> list[object]:
-    """Parse one piece (see :class:`_ListingPage`); the envelope's other keys go to ``envelope``."""
-    if index == 0:
-        value = json.loads(text[start:stop] + "]}")
-        if not isinstance(value, dict) or next(reversed(value), None) != "calls":
-            raise _NotOurShape
-    elif index == last:
-        value = json.loads("{" + _CALLS_ARRAY + text[start:stop])
-        if not isinstance(value, dict):
-            raise _NotOurShape
-    else:
-        value = json.loads("[" + text[start:stop] + "]")
-        if not isinstance(value, list):
-            raise _NotOurShape
-        return value
-    records = value.pop("calls")
-    if not isinstance(records, list):
-        raise _NotOurShape
-    envelope.update(value)
-    return records
-
-
-def _next_uri(envelope: Mapping[str, object]) -> str | None:
-    next_uri = envelope.get("next_page_uri")
-    if next_uri is not None and not isinstance(next_uri, str):
-        raise TwilioBadResponse("Twilio sent a call listing with a malformed next page link.")
-    return next_uri or None
-
-
-def _parse(text: str) -> object:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
-
-
-def _page_contents(payload: object) -> tuple[list[object], str | None]:
-    """The ``calls`` array and ``next_page_uri`` of a listing page, or TwilioBadResponse."""
-    if not isinstance(payload, dict):
-        raise TwilioBadResponse("Twilio sent a call listing that is not valid JSON.")
-    records = payload.get("calls")
-    if not isinstance(records, list):
-        raise TwilioBadResponse("Twilio sent a call listing without a 'calls' list.")
-    return records, _next_uri(payload)
 
 
 def _uncount(tally: dict[str, int], status: str) -> None:

@@ -88,7 +88,12 @@ async def open_backend(
     async with TwilioAccess(credentials, timeout_s=settings.request_timeout_s) as access:
         source: CallSource
         if hub is None:
-            source = LiveCallPoller(access, on_event=on_event, interval_s=settings.poll_interval_s)
+            source = LiveCallPoller(
+                access,
+                on_event=on_event,
+                interval_s=settings.poll_interval_s,
+                limits=settings.limits,
+            )
         else:
             source = hub.source_factory(access, on_event)
         actions = ActionService(

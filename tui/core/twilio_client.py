@@ -42,6 +42,7 @@ from twilio.rest import Client
 
 from tui.core.credentials import Credentials
 from tui.core.errors import CallboardError
+from tui.core.links import ForeignLinkError, Origin, check_origin, configured_origin, resolve_link
 
 _log = logging.getLogger(__name__)
 
@@ -114,6 +115,14 @@ class TwilioBadResponse(TwilioAccessError):
     """Twilio answered 2xx, but with something that is not the JSON we asked for."""
 
 
+class TwilioBodyTooLarge(TwilioAccessError):
+    """A body larger than the caller allowed (``get_text(max_bytes=…)``); it was not kept."""
+
+
+class TwilioLinkRefused(TwilioAccessError):
+    """A URL off the configured API origin (see :mod:`tui.core.links`); nothing was sent."""
+
+
 # ------------------------------------------------------------------------------ response capture
 
 
@@ -135,6 +144,9 @@ class ResponseInfo:
 
 _CAPTURE: contextvars.ContextVar[ResponseInfo | None] = contextvars.ContextVar(
     "callboard_response_capture", default=None
+)
+_BODY_LIMIT: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "callboard_body_limit", default=None
 )
 
 
@@ -191,10 +203,14 @@ class _CallboardHttpClient(AsyncTwilioHttpClient):
     (aiohttp sessions belong to the loop they were created in).
     """
 
-    def __init__(self, *, timeout_s: float, api_url: str | None) -> None:
+    def __init__(
+        self, *, timeout_s: float, api_url: str | None, origin: Origin | None = None
+    ) -> None:
         super().__init__(pool_connections=False, timeout=timeout_s)
         self.session: aiohttp.ClientSession | None = None
         self._api_url = api_url.rstrip("/") if api_url else None
+        self.origin = origin or configured_origin(api_url, None, None)
+        """The only origin requests (with their ``Authorization``) may go to."""
 
     def open(self) -> None:
         if self.session is None:
@@ -228,9 +244,14 @@ class _CallboardHttpClient(AsyncTwilioHttpClient):
         if session is None or session.closed:
             raise TwilioUnreachable("The connection to Twilio is closed.")
         total = timeout if timeout is not None else self.timeout
+        target = self.rewrite(url)
+        try:
+            check_origin(target, self.origin, what="a URL it was asked to fetch")
+        except ForeignLinkError as exc:
+            raise TwilioLinkRefused(str(exc)) from None
         kwargs: dict[str, Any] = {
             "method": method.upper(),
-            "url": self.rewrite(url),
+            "url": target,
             "params": params,
             "data": data,
             "headers": headers,
@@ -245,7 +266,7 @@ class _CallboardHttpClient(AsyncTwilioHttpClient):
                 "Authorization": aiohttp.encode_basic_auth(auth[0], auth[1]),
             }
         async with session.request(**kwargs) as response:
-            body = await response.read()
+            body = await _read_body(response, _BODY_LIMIT.get())
             self.log_response(response.status, response)
             capture = _CAPTURE.get()
             if capture is not None:
@@ -258,6 +279,23 @@ class _CallboardHttpClient(AsyncTwilioHttpClient):
         if self.session is not None:
             await self.session.close()
             self.session = None
+
+
+async def _read_body(response: aiohttp.ClientResponse, limit: int | None) -> bytes:
+    """The whole body, or :class:`TwilioBodyTooLarge` as soon as it passes ``limit`` bytes."""
+    if limit is None:
+        return await response.read()
+    too_large = TwilioBodyTooLarge(f"Twilio's answer was larger than {limit:,} bytes.")
+    if response.content_length is not None and response.content_length > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in response.content.iter_chunked(1 << 20):
+        received += len(chunk)
+        if received > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 # --------------------------------------------------------------------------------- TwilioAccess
@@ -308,7 +346,9 @@ class TwilioAccess:
         if self._client is not None:
             return
         creds = self._credentials
-        http = _CallboardHttpClient(timeout_s=self.timeout_s, api_url=creds.api_url)
+        http = _CallboardHttpClient(
+            timeout_s=self.timeout_s, api_url=creds.api_url, origin=self.origin
+        )
         http.open()
         self._http = http
         self._client = Client(
@@ -342,11 +382,30 @@ class TwilioAccess:
     ) -> None:
         await self.close()
 
+    @property
+    def origin(self) -> Origin:
+        """The configured API origin: ``api_url``'s, else Twilio's host for region and edge."""
+        creds = self._credentials
+        try:
+            return configured_origin(creds.api_url, creds.region, creds.edge)
+        except ForeignLinkError as exc:
+            raise TwilioLinkRefused(str(exc)) from None
+
     def absolute(self, uri: str) -> str:
-        """A full URL for an API path such as a ``next_page_uri`` (``/2010-04-01/…``)."""
-        if uri.startswith(("http://", "https://")):
-            return uri
-        return TWILIO_API_BASE + ("" if uri.startswith("/") else "/") + uri
+        """A full URL for an API path such as a ``next_page_uri``, checked against the origin.
+
+        Raises :class:`TwilioLinkRefused` (nothing is sent) when ``uri`` leads anywhere but the
+        configured API origin.
+        """
+        url = resolve_link(TWILIO_API_BASE, uri)
+        target = url
+        if self._http is not None and self._client is not None:
+            target = self._http.rewrite(self._client.get_hostname(url))
+        try:
+            check_origin(target, self.origin, what="Twilio's next-page link")
+        except ForeignLinkError as exc:
+            raise TwilioLinkRefused(str(exc)) from None
+        return url
 
     async def get_json(
         self, url: str, params: Mapping[str, str] | None = None
@@ -365,13 +424,18 @@ class TwilioAccess:
         return payload, size, headers
 
     async def get_text(
-        self, url: str, params: Mapping[str, str] | None = None
+        self, url: str, params: Mapping[str, str] | None = None, *, max_bytes: int | None = None
     ) -> tuple[str, int, Mapping[str, str]]:
         """Like :meth:`get_json` but leaves the (2xx) body unparsed, for callers that parse it
-        themselves (the poller parses pages with the garbage collector paused)."""
+        themselves (the poller parses pages with the garbage collector paused).
+
+        ``max_bytes`` bounds the body: past it the download stops and
+        :class:`TwilioBodyTooLarge` is raised.
+        """
+        limit = _BODY_LIMIT.set(max_bytes)
         try:
             response = await self.client.request_async(
-                "GET", self.absolute(url), params=dict(params) if params else None
+                "GET", resolve_link(TWILIO_API_BASE, url), params=dict(params) if params else None
             )
         except TwilioAccessError:
             raise
@@ -387,6 +451,8 @@ class TwilioAccess:
             raise TwilioUnreachable("The connection dropped while Twilio was answering.") from None
         except (aiohttp.ClientError, OSError) as exc:
             raise TwilioUnreachable(f"Could not talk to Twilio ({type(exc).__name__}).") from None
+        finally:
+            _BODY_LIMIT.reset(limit)
         size = response.size if isinstance(response, SizedResponse) else len(response.text)
         headers: Mapping[str, str] = response.headers or {}
         _log_concurrency(headers)

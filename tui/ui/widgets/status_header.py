@@ -62,6 +62,7 @@ class StatusHeader(Widget):
         self._last_latency: float | None = None
         self._interval_s: float | None = None
         self._failure: PollFailed | None = None
+        self._unreadable = 0
         self._stale_after_s = 6.0
         self._styles: dict[str, Style] = {}
 
@@ -77,6 +78,7 @@ class StatusHeader(Widget):
             self._last_ok_mono = time.monotonic()
             self._last_latency = event.stats.duration_s
             self._interval_s = event.interval_s
+            self._unreadable = event.stats.unreadable
             self._stale_after_s = max(6.0, 2.5 * event.interval_s + event.stats.duration_s)
             self._failure = None
         else:
@@ -137,6 +139,9 @@ class StatusHeader(Widget):
                 line.append(f"│ shown {self.shown:,}  ")
             if self.marked:
                 line.append(f"│ marked {self.marked}  ")
+            if self._unreadable:
+                noun = "record" if self._unreadable == 1 else "records"
+                line.append(f"│ {self._unreadable:,} {noun} unreadable  ", self._style("stale"))
         line.append("│ ")
         line.append_text(self._freshness())
         return line
@@ -156,6 +161,8 @@ class StatusHeader(Widget):
         elif self._failure is not None:
             text.append(" NO DATA ", self._style("stale"))
         if self._failure is not None:
+            if self._failure.limit_hit:
+                text.append("  LIMIT", self._style("stale"))
             text.append(f"  {self._failure.reason}; retrying in {self._failure.retry_in_s:.0f} s")
         elif self._interval_s is not None:
             text.append(f"  every {self._interval_s:g} s", self._style("dim"))
