@@ -86,6 +86,7 @@ async def test_bad_records_are_kept_and_counted_every_pass() -> None:
         assert first.stats.total_live == kept
         assert first.stats.unreadable == len(BAD_FIELDS) + 1 + 3 * 3
         assert second.stats.unreadable == first.stats.unreadable  # unchanged calls still count
+        assert poller.health.unreadable == first.stats.unreadable
         assert not second.diff.changed or all(
             c.raw.get("duration") != c.raw.get("duration") for c in second.diff.changed
         )  # only NaN (never equal to itself) can look changed
@@ -136,6 +137,7 @@ async def test_an_endless_chain_of_pages_is_cut_off_and_backed_off() -> None:
         failure = events[0]
         assert isinstance(failure, PollFailed) and failure.limit_hit
         assert "max_pages" in failure.reason and "backs off" in failure.reason
+        assert poller.health.limit_hit and poller.health.stale_reason == events[-1].reason
         assert sent <= limits.max_pages + 2  # the statuses share one page budget per pass
         assert first_delay >= poller.configured_interval_s  # never retried at once
         assert second_delay >= first_delay / 2

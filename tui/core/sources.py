@@ -31,20 +31,31 @@ class SourceHealth:
 
     ``last_success_at`` is wall-clock time of the last complete view (``None`` before the first);
     ``stale_reason`` the sentence of the last failure since then (``None`` while healthy);
-    ``interval_s`` the refresh interval in force; ``rate_limited`` true while Twilio answers 429.
+    ``interval_s`` the refresh interval in force; ``rate_limited`` true while Twilio answers 429;
+    ``unreadable`` how many records of the last complete view could not be read in full;
+    ``limit_hit`` true while passes fail for going past their bounds (``tui.core.limits``).
     """
 
     last_success_at: float | None = None
     stale_reason: str | None = None
     interval_s: float | None = None
     rate_limited: bool = False
+    unreadable: int = 0
+    limit_hit: bool = False
 
     def after(self, event: PollEvent) -> SourceHealth:
         """The health once ``event`` has been reported."""
         if isinstance(event, PollSucceeded):
-            return SourceHealth(event.at, None, event.interval_s, False)
+            return SourceHealth(
+                event.at, None, event.interval_s, False, unreadable=event.stats.unreadable
+            )
         return SourceHealth(
-            event.last_success_at, event.reason, self.interval_s, event.rate_limited
+            event.last_success_at,
+            event.reason,
+            self.interval_s,
+            event.rate_limited,
+            unreadable=self.unreadable,
+            limit_hit=event.limit_hit,
         )
 
 
