@@ -134,6 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.hub.cli import main as hub_main
 
         return hub_main(argv[1:])
+    if argv[:1] == ["profiles"]:
+        from tui.cli_profiles import main as profiles_main
+
+        return profiles_main(argv[1:])
     if argv[:1] == ["serve"]:
         from tui.cli_serve import main as serve_main
 
