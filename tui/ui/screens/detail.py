@@ -124,8 +124,11 @@ class CallDetailScreen(CallboardModal[None]):
         call: Call,
         children: Sequence[Call],
         history: Sequence[Mapping[str, object]],
+        others: Sequence[str] = (),
     ) -> None:
         super().__init__()
+        self.others = tuple(others)
+        """Other supervisors on this call now (hub consoles only), e.g. ``ben (viewing)``."""
         self.call = call
         self.children_legs: tuple[Call, ...] = tuple(children)
         self.history: tuple[Mapping[str, object], ...] = tuple(history)
@@ -140,6 +143,10 @@ class CallDetailScreen(CallboardModal[None]):
                 id="summary",
                 markup=False,
             )
+            if self.others:
+                yield Label(
+                    f"Also on this call: {', '.join(self.others)}", id="presence", markup=False
+                )
 
             yield Label("Twilio fields", classes="section")
             with Grid(id="fields"):

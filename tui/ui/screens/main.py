@@ -83,6 +83,9 @@ class MainScreen(Screen[None]):
     def on_backend_ready(self, message: BackendReady) -> None:
         self.backend = message.backend
         self.query_one(StatusHeader).account_name = message.account_name
+        presence = message.backend.presence
+        if presence is not None:
+            presence.subscribe(lambda: self.table.set_watched(presence.watched()))
 
     def on_backend_failed(self, message: BackendFailed) -> None:
         self.query_one(StatusHeader).account_name = "not connected"
@@ -168,6 +171,10 @@ class MainScreen(Screen[None]):
         *args: str,
     ) -> None:
         """Send once, report once, then ask for a fresh poll so the table shows the effect."""
+        presence = self.backend.presence if self.backend is not None else None
+        if presence is not None:
+            for call in calls:
+                presence.acting(call.sid)
         try:
             results = await send(calls, *args)
         except CallboardError as error:
@@ -196,9 +203,17 @@ class MainScreen(Screen[None]):
         the keys, however long it has grown.
         """
         history: list[dict[str, object]] = []
+        others: list[str] = []
+        presence = self.backend.presence if self.backend is not None else None
         if self.backend is not None:
             history = await asyncio.to_thread(self.backend.audit.entries, call.sid)
-        self.app.push_screen(CallDetailScreen(call, self.table.children_of(call.sid), history))
+        if presence is not None:
+            presence.viewing(call.sid)
+            others = [f"{mark.operator} ({mark.activity})" for mark in presence.others(call.sid)]
+        screen = CallDetailScreen(call, self.table.children_of(call.sid), history, others)
+        self.app.push_screen(
+            screen, callback=lambda _result: presence.viewing(None) if presence else None
+        )
 
     # -- view ----------------------------------------------------------------------------
 

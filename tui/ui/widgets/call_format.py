@@ -25,6 +25,8 @@ _CHILD_PREFIX_WIDTH: Final = 2
 """Cells taken by ``CHILD_PREFIX`` (both characters are one cell wide)."""
 
 MARK: Final = "✓"
+WATCHED_MARK: Final = "◉"
+"""In the marker cell of a call another supervisor is viewing or acting on (hub consoles)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +147,7 @@ class RowText:
     right: str
 
 
-def format_row(call: Call, *, marked: bool, is_child: bool) -> RowText:
+def format_row(call: Call, *, marked: bool, is_child: bool, watched: bool = False) -> RowText:
     """Format the static cells of one row. Called only for rows about to be painted."""
     # The prefix is fitted apart: "└" is not ASCII, and fitting it with the SID would send every
     # child leg down rich's per-character cell measuring (a few ms per full repaint).
@@ -155,7 +157,7 @@ def format_row(call: Call, *, marked: bool, is_child: bool) -> RowText:
         sid = fit(call.short_sid, _WIDTH["sid"])
     left = SEPARATOR.join(
         (
-            MARK if marked else " ",
+            MARK if marked else WATCHED_MARK if watched else " ",
             sid,
             fit(direction_label(call.direction), _WIDTH["direction"]),
             fit(call.from_, _WIDTH["from"]),

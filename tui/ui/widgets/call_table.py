@@ -135,7 +135,8 @@ class CallTable(ScrollView, can_focus=True):
         self._cursor_sid: str | None = None
         self._cursor_index = 0
         self._marks: set[str] = set()
-        self._line_cache: LRUCache[tuple[str, int, bool, bool], _CellStyles] = LRUCache(1024)
+        self._line_cache: LRUCache[tuple[str, int, bool, bool, bool], _CellStyles] = LRUCache(1024)
+        self._watched: frozenset[str] = frozenset()
         self._styles: dict[str, Style] = {}
         self._quiet_scroll = False
         self._selection_pending = False
@@ -490,11 +491,18 @@ class CallTable(ScrollView, can_focus=True):
             return self._style(f"status-{status}")
         return self._style("status-other")
 
+    def set_watched(self, sids: frozenset[str]) -> None:
+        """Calls another console is on (shown in the marker cell); repaints if it changed."""
+        if sids != self._watched:
+            self._watched = sids
+            self.refresh()
+
     def _row_segments(self, row: Row, cursor: bool, marked: bool) -> _CellStyles:
-        key = (row.call.sid, row.version, cursor, marked)
+        watched = row.call.sid in self._watched
+        key = (row.call.sid, row.version, cursor, marked, watched)
         cached = self._line_cache.get(key)
         if cached is None:
-            text = format_row(row.call, marked=marked, is_child=row.is_child)
+            text = format_row(row.call, marked=marked, is_child=row.is_child, watched=watched)
             style = self._row_style(cursor, marked)
             status_style = style + self._status_style(row.call.status)
             if self.stale:
