@@ -259,7 +259,7 @@ async def test_unknown_paths_are_20404_and_list_parameters_are_checked(
 ) -> None:
     auth = (sim.account_sid, sim.auth_token)
     base = f"/2010-04-01/Accounts/{sim.account_sid}"
-    status, body, _ = await raw(sim, "GET", f"{base}/Conferences.json", auth=auth)
+    status, body, _ = await raw(sim, "GET", f"{base}/Messages.json", auth=auth)
     assert (status, body["code"]) == (404, 20404)
     for query in ("PageSize=0", "PageSize=1001", "PageSize=ten", "Status=thinking",
                   "StartTime>=yesterday", "PageToken=bogus", "ParentCallSid=CA12"):  # fmt: skip

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import heapq
 import itertools
 import logging
@@ -33,6 +32,7 @@ from tui.sim import api_errors
 from tui.sim.api_params import CreateCallRequest, UpdateCallRequest
 from tui.sim.call_record import ALL_STATUSES, DEFAULT_TIME_LIMIT, CallPlan, CallRecord
 from tui.sim.clock import Clock, is_manual
+from tui.sim.floor import Floor
 from tui.sim.phone_numbers import geography
 from tui.sim.serialize import API_VERSION, call_duration, rfc2822
 from tui.sim.sids import new_sid
@@ -103,6 +103,8 @@ class CallEngine:
         self._tasks: set[asyncio.Task[None]] = set()
         self._ticker: asyncio.Task[None] | None = None
         self.on_call_created: list[Callable[[CallRecord], None]] = []
+        self.floor = Floor(self, seed=seed)
+        """Conferences, queues and recordings (:mod:`tui.sim.floor`)."""
 
     # ----------------------------------------------------------------- lifecycle of the engine
 
@@ -474,7 +476,8 @@ class CallEngine:
             waited = sum(prompt_seconds(p) for p in verb.prompts) + verb.timeout
             self._after(call, at + waited, self._gather_timed_out)
         elif isinstance(verb, Dial):
-            self._start_dial(call, verb, at)
+            if not self.floor.dial(call, verb, at):
+                self._start_dial(call, verb, at)
         elif isinstance(verb, Enqueue):
             self._start_enqueue(call, verb, at)
         elif isinstance(verb, Redirect):
@@ -567,10 +570,7 @@ class CallEngine:
         )
 
     def _start_enqueue(self, call: CallRecord, verb: Enqueue, at: float) -> None:
-        call.queue_name = verb.queue
-        call.enqueued_at = at
-        wait = call.plan.queue_wait_s if call.plan else min(600.0, self._rng.expovariate(1 / 30.0))
-        self._after(call, at + wait, self._agent_answers)
+        self.floor.enqueue(call, verb, at)
 
     def _agent_answers(self, call: CallRecord, at: float) -> None:
         agent = call.plan.agent if call.plan else f"client:agent_{self._rng.randint(1, 60):03d}"
@@ -600,7 +600,8 @@ class CallEngine:
                 self._start_enqueue(parent, verb, at)
                 return
             if verb.action:
-                params = {"QueueResult": "bridged", "QueueSid": _queue_sid(verb.queue)}
+                queue_sid = self.floor.queues.sid_for(verb.queue)
+                params = {"QueueResult": "bridged", "QueueSid": queue_sid}
                 self._fetch(parent, at, self._resolve(parent, verb.action), verb.method, params)
                 return
         self._next_verb(parent, at)
@@ -706,7 +707,9 @@ class CallEngine:
     # ---------------------------------------------------------------------------- endings
 
     def _interrupt(self, call: CallRecord, at: float) -> None:
-        """Abandon the current verb: stale timers die, a Dial/agent leg is dropped."""
+        """Abandon the current verb: stale timers die, a Dial/agent leg is dropped, the call
+        leaves its conference, queue or bridge."""
+        self.floor.leave(call, at)
         call.generation += 1
         call.fetching = False
         call.queue_name = None
@@ -882,7 +885,3 @@ def _remove(calls: list[CallRecord], call: CallRecord) -> None:
         if calls[i] is call:
             del calls[i]
             return
-
-
-def _queue_sid(name: str) -> str:
-    return "QU" + hashlib.md5(name.encode("utf-8")).hexdigest()

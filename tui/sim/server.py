@@ -48,6 +48,7 @@ from tui.sim.api_params import parse_create, parse_list, parse_update
 from tui.sim.clock import is_manual
 from tui.sim.engine import CallEngine
 from tui.sim.faults import DROP, FaultInjector
+from tui.sim.floor_routes import add_floor_routes
 from tui.sim.paging import PageToken, page_uris, select_page
 from tui.sim.serialize import API_VERSION, account_payload, call_json, dumps
 from tui.sim.sids import new_sid
@@ -131,6 +132,7 @@ class SimulatorServer:
         app.router.add_post(f"{prefix}/Calls/{{sid}}.json", self.update_call)
         app.router.add_delete(f"{prefix}/Calls/{{sid}}.json", self.delete_call)
         app.router.add_get(f"{prefix}/Calls/{{sid}}/Notifications.json", self.list_notifications)
+        add_floor_routes(app, self.engine, prefix)
         app.router.add_get("/_sim/stats", self.admin_stats)
         app.router.add_get("/_sim/faults", self.admin_get_faults)
         app.router.add_post("/_sim/faults", self.admin_set_faults)

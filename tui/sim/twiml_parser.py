@@ -64,6 +64,14 @@ class DialTarget:
 
     kind: str
     value: str
+    attrs: tuple[tuple[str, str], ...] = ()
+    """The noun's attributes (``<Conference muted="true">``, ``<Queue url="…">``), as written."""
+
+    def attr(self, name: str, default: str | None = None) -> str | None:
+        for key, value in self.attrs:
+            if key == name:
+                return value
+        return default
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +82,7 @@ class Dial:
     action: str | None = None
     method: str = "POST"
     time_limit: int | None = None
+    record: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +90,8 @@ class Enqueue:
     queue: str
     action: str | None = None
     method: str = "POST"
+    wait_url: str | None = None
+    wait_method: str = "POST"
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +237,7 @@ def _verb(element: Element, warnings: list[str]) -> Verb | None:
         for child in element:
             kind = _local(child.tag).lower()
             if kind in ("number", "client", "sip", "queue", "conference", "application"):
-                targets.append(DialTarget(kind, _text(child)))
+                targets.append(DialTarget(kind, _text(child), tuple(child.attrib.items())))
         if not targets and _text(element):
             targets.append(DialTarget("number", _text(element)))
         if not targets:
@@ -240,12 +251,15 @@ def _verb(element: Element, warnings: list[str]) -> Verb | None:
             action=attrs.get("action"),
             method=_method(attrs.get("method")),
             time_limit=_int(limit, 14400, minimum=1) if limit is not None else None,
+            record=attrs.get("record"),
         )
     if name == "Enqueue":
         return Enqueue(
             _text(element) or attrs.get("workflowSid", "default"),
             action=attrs.get("action"),
             method=_method(attrs.get("method")),
+            wait_url=attrs.get("waitUrl"),
+            wait_method=_method(attrs.get("waitUrlMethod")),
         )
     if name == "Redirect":
         url = _text(element)
