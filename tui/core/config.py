@@ -68,8 +68,10 @@ from tui.core.errors import ConfigError, TwimlError, ValidationError
 from tui.core.floor.settings import TABLES as FLOOR_TABLES
 from tui.core.floor.settings import FloorSettings, load_floor_settings
 from tui.core.limits import PassLimits, load_limits
+from tui.core.key_settings import load_keys
 from tui.core.secret import Secret
 from tui.core.sids import is_account_sid, is_api_key_sid
+from tui.core.thresholds import Thresholds, load_thresholds
 from tui.core.twiml import BUILTIN_SNIPPETS, Snippet
 from tui.core.urls import validate_method, validate_url
 
@@ -79,7 +81,8 @@ REQUEST_TIMEOUT_RANGE: Final = (1.0, 120.0)
 SECRET_KEYS: Final = ("auth_token", "api_secret")
 
 _TOP_LEVEL: Final = (
-    "callboard", "profiles", "destinations", "snippets", "limits", *FLOOR_TABLES,
+    "callboard", "profiles", "destinations", "snippets", "limits", "thresholds", "keys",
+    *FLOOR_TABLES,
 )  # fmt: skip
 _CALLBOARD_KEYS: Final = ("poll_interval", "request_timeout", "operator", "default_profile")
 _PROFILE_KEYS: Final = (
@@ -153,6 +156,10 @@ def _empty_profiles() -> Mapping[str, Profile]:
     return MappingProxyType({})
 
 
+def _empty_keys() -> Mapping[str, str]:
+    return MappingProxyType({})
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything ``config.toml`` decides; the defaults are what a missing file means.
@@ -171,6 +178,9 @@ class Settings:
     source: Path | None = None
     floor: FloorSettings = field(default_factory=FloorSettings)
     limits: PassLimits = field(default_factory=PassLimits)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    keys: Mapping[str, str] = field(default_factory=_empty_keys, hash=False)
+    """``[keys]``: binding id → keys (checked against the bindings by ``tui.ui.keymap``)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "profiles", MappingProxyType(dict(self.profiles)))
@@ -337,8 +347,8 @@ class _Config:
         if not path:
             return (
                 f"unknown table or key '{key}'{suggestion}; the file may hold [callboard], "
-                "[profiles.NAME], [[destinations]], [[snippets]], [limits], [supervisor] and "
-                "[floor]"
+                "[profiles.NAME], [[destinations]], [[snippets]], [limits], [thresholds], "
+                "[keys], [supervisor] and [floor]"
             )
         return f"unknown key '{key}' in {_table_name(path)}{suggestion}"
 
@@ -467,6 +477,8 @@ def _build_settings(config: _Config, data: Mapping[str, object]) -> Settings:
         source=config.path,
         floor=load_floor_settings(config, data),
         limits=load_limits(config, data.get("limits", {})),
+        thresholds=load_thresholds(config, data.get("thresholds", {})),
+        keys=load_keys(config, data.get("keys", {})),
     )
 
 

@@ -18,9 +18,12 @@ from tui.core.config import Settings
 from tui.core.errors import CallboardError
 from tui.core.models import PollEvent, PollSucceeded
 from tui.core.session import BackendFactory
+from tui.ui.keymap import checked_keymap
 from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
-from tui.ui.screens.main import SORT_CYCLE, MainScreen
+from tui.ui.screens.main import MainScreen
+from tui.ui.screens.quit_confirm import ConfirmQuitScreen
 from tui.ui.textual_workarounds import SWEEP_EVERY_S, sweep
+from tui.ui.widgets.call_format import column_title, sortable_keys
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +44,15 @@ class CallboardApp(App[None]):
         read_only: bool = False,
     ) -> None:
         super().__init__()
+        self._user_keymap = checked_keymap(settings.keys, settings.source)
         self._backend_factory = backend_factory
         self.settings = settings
         self.main_screen = MainScreen(settings, read_only=read_only, mode_label=mode_label)
         self._heap_frozen = False
 
     def on_mount(self) -> None:
+        if self._user_keymap:
+            self.set_keymap(self._user_keymap)
         self.push_screen(self.main_screen)
         self.set_interval(SWEEP_EVERY_S, lambda: sweep(self), name="release dead widgets")
         self.run_worker(self._run_backend(), name="backend", exit_on_error=False)
@@ -100,9 +106,36 @@ class CallboardApp(App[None]):
         yield SystemCommand("Filter", "Show only calls matching some text", main.action_filter)
         yield SystemCommand("Refresh", "Poll Twilio now", main.action_poll_now)
         yield SystemCommand("Help", "Show every key", main.action_help)
-        for column in SORT_CYCLE:
+        for column in sortable_keys():
+            title = column_title(column)
             yield SystemCommand(
-                f"Sort by {column}",
-                f"Sort the table by {column}",
+                f"Sort by {title}",
+                f"Sort the table by {title}",
                 lambda column=column: main.sort_by(column),
             )
+
+    def pending_on_quit(self) -> list[str]:
+        """What quitting now would lose: marks, or a dialog still open."""
+        pending = []
+        marked = len(self.main_screen.table.marked_sids)
+        if marked:
+            pending.append(f"{marked} call{'s are' if marked != 1 else ' is'} marked.")
+        dialogs = [s for s in self.screen_stack if s is not self.main_screen and s.is_modal]
+        if dialogs:
+            pending.append("A dialog is open; what it holds is lost.")
+        return pending
+
+    async def action_quit(self) -> None:
+        """Quit at once, unless marks or an open dialog would be lost: then ask."""
+        if isinstance(self.screen, ConfirmQuitScreen):
+            return
+        pending = self.pending_on_quit()
+        if not pending:
+            self.exit()
+            return
+
+        def answer(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit()
+
+        self.push_screen(ConfirmQuitScreen(pending), answer)

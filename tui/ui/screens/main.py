@@ -20,6 +20,7 @@ from tui.core.errors import CallboardError
 from tui.core.gc_pause import collector_paused
 from tui.core.models import Action, ActionResult, Call, PollSucceeded
 from tui.core.session import Backend
+from tui.ui.keymap import keys_in_force
 from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
 from tui.ui.outcome_text import summarize
 from tui.ui.screens._common import CallboardModal, ResultT
@@ -28,10 +29,10 @@ from tui.ui.screens.detail import CallDetailScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.transfer import TransferScreen
 from tui.ui.screens.twiml_editor import TwimlEditorScreen
+from tui.ui.widgets.call_format import sortable_keys
 from tui.ui.widgets.call_table import CallTable
 from tui.ui.widgets.status_header import StatusHeader
 
-SORT_CYCLE = ("started", "duration", "status", "from", "to", "direction", "queue", "sid")
 ACTIONS_THAT_WRITE = frozenset({"inject_twiml", "redirect", "hang_up"})
 
 
@@ -39,17 +40,18 @@ class MainScreen(Screen[None]):
     """Live calls and the three actions on the call under the cursor or on every marked call."""
 
     BINDINGS = [
-        Binding("t", "inject_twiml", "TwiML"),
-        Binding("r", "redirect", "Transfer"),
-        Binding("h", "hang_up", "Hang up"),
-        Binding("slash", "filter", "Filter"),
-        Binding("s", "cycle_sort", "Sort"),
-        Binding("S", "reverse_sort", "Reverse sort", show=False),
-        Binding("ctrl+r", "poll_now", "Refresh", show=False),
-        Binding("escape", "clear", "Clear marks & filter", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("t", "inject_twiml", "TwiML", id="inject-twiml"),
+        Binding("r", "redirect", "Transfer", id="transfer"),
+        Binding("h", "hang_up", "Hang up", id="hang-up"),
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("s", "cycle_sort", "Sort", id="sort-next"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False, id="sort-reverse"),
+        Binding("ctrl+r", "poll_now", "Refresh", show=False, id="refresh"),
+        Binding("escape", "clear", "Clear filter, then marks", show=False, id="clear"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
     ]
+    """Shown in the footer in this order; ``?`` and ``q`` last so a narrow footer keeps them."""
 
     def __init__(self, settings: Settings, *, read_only: bool, mode_label: str) -> None:
         super().__init__()
@@ -72,6 +74,7 @@ class MainScreen(Screen[None]):
         header.mode_label = self.mode_label
         header.read_only = self.read_only
         self.query_one("#filter", Input).display = False
+        self.table.thresholds = self.settings.thresholds
         self.table.focus()
 
     @property
@@ -245,15 +248,17 @@ class MainScreen(Screen[None]):
         self.query_one(StatusHeader).shown = self.table.row_count
 
     def sort_by(self, column: str) -> None:
-        self._sort_index = SORT_CYCLE.index(column) if column in SORT_CYCLE else self._sort_index
+        cycle = sortable_keys()
+        self._sort_index = cycle.index(column) if column in cycle else self._sort_index
         self.table.sort_by(column)
 
     def action_cycle_sort(self) -> None:
-        self._sort_index = (self._sort_index + 1) % len(SORT_CYCLE)
-        self.table.sort_by(SORT_CYCLE[self._sort_index], descending=False)
+        cycle = sortable_keys()
+        self._sort_index = (self._sort_index + 1) % len(cycle)
+        self.table.sort_by(cycle[self._sort_index], descending=False)
 
     def action_reverse_sort(self) -> None:
-        self.table.sort_by(SORT_CYCLE[self._sort_index])
+        self.table.sort_by(sortable_keys()[self._sort_index])
 
     def action_poll_now(self) -> None:
         if self.backend is not None:
@@ -271,8 +276,7 @@ class MainScreen(Screen[None]):
                 continue
             if self.read_only and binding.action in ACTIONS_THAT_WRITE:
                 continue
-            display = self.app.get_key_display(binding)
-            keys.append((display, binding.description or binding.action))
+            keys.append((keys_in_force(self.app, binding), binding.description or binding.action))
         return keys
 
     async def action_quit(self) -> None:

@@ -1,22 +1,28 @@
-"""How one call becomes the text of one table row, and how calls compare when sorted.
+"""How one call becomes the text of one table row, which columns fit, and how calls sort.
 
-Kept apart from the widget and free of Textual so the formatting and the ordering rules can be
-read, tested and reused (the detail screen shows the same labels) without a running app. Every
-column has a fixed width: nothing here measures more than the cell it is formatting, which is what
-lets the table render only the rows on screen.
+Kept apart from the widget and free of Textual so the formatting, the layout and the ordering
+rules can be read, tested and reused without a running app. Every column has a fixed width per
+layout: nothing here measures more than the cell it is formatting, which is what lets the table
+render only the rows on screen.
+
+A column is one declaration (:class:`Column`) in :data:`COLUMNS`, or one call to
+:func:`register_column` from another room (the floor's "Where", the hub's presence mark). Each has
+a *priority*: when the table is narrow, the columns with the largest priority numbers are left
+out first; when it is wide, columns that have a ``wide_width`` grow (full Call SIDs).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Final, Literal
 
 from rich.cells import set_cell_size
 
 from tui.core.models import LIVE_STATUSES, Call
+from tui.core.text import display_text
 
 CHILD_PREFIX: Final = "└ "
 """Put in front of a child leg's SID so it reads as belonging to the row above."""
@@ -27,57 +33,45 @@ _CHILD_PREFIX_WIDTH: Final = 2
 MARK: Final = "✓"
 WATCHED_MARK: Final = "◉"
 """In the marker cell of a call another supervisor is viewing or acting on (hub consoles)."""
+SEPARATOR: Final = " "
+
+SortValue = str | float
+"""A column's comparable value. Within one column every value has the same type."""
+
+CellKind = Literal["text", "marker", "sid", "status", "duration"]
+"""``text`` cells come from ``Column.cell``; the others are filled in by the widget's rules."""
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One column: ``key`` is what ``CallTable.sort_by`` takes; ``width`` is in terminal cells."""
+    """One column of the call table.
+
+    ``key`` is what ``CallTable.sort_by`` takes; ``width`` is in terminal cells; ``priority`` 0
+    means always shown, higher numbers are dropped first when the table is narrow. ``cell``
+    gives a ``text`` column's content (untrusted data must go through ``display_text``);
+    ``sort`` its sort value (``None`` = blank, listed last) and ``blank`` a stand-in of the same
+    type. ``wide_width`` is the width it takes when the table has room to spare.
+    """
 
     key: str
     title: str
     width: int
+    priority: int
+    cell: Callable[[Call], str] | None = None
+    sort: Callable[[Call], SortValue | None] | None = None
+    blank: SortValue = ""
     right: bool = False
+    wide_width: int | None = None
+    kind: CellKind = "text"
+    search: bool = False
+    """Whether the filter searches this column's text."""
 
-
-COLUMNS: Final[tuple[Column, ...]] = (
-    Column("marker", "", 1),
-    Column("sid", "Call SID", 13),
-    Column("direction", "Dir", 4),
-    Column("from", "From", 16),
-    Column("to", "To", 16),
-    Column("status", "Status", 11),
-    Column("duration", "Duration", 8, right=True),
-    Column("started", "Started", 8),
-    Column("queue", "Queue", 7, right=True),
-    Column("answered_by", "Answered by", 16),
-)
-"""Display order. The status and duration cells are styled/ticked separately by the widget."""
-
-SEPARATOR: Final = " "
-SORTABLE: Final = frozenset(column.key for column in COLUMNS if column.key != "marker")
-
-_WIDTH = {column.key: column.width for column in COLUMNS}
-
-
-def column_offset(key: str) -> int:
-    """The x of a column's first cell within a row, so the widget can refresh just that column."""
-    x = 0
-    for column in COLUMNS:
-        if column.key == key:
-            return x
-        x += column.width + len(SEPARATOR)
-    raise KeyError(key)
-
-
-ROW_WIDTH: Final = sum(column.width for column in COLUMNS) + len(SEPARATOR) * (len(COLUMNS) - 1)
 
 _DIRECTIONS: Final = {"inbound": "in", "outbound-api": "out", "outbound-dial": "dial"}
 
 
 def direction_label(direction: str) -> str:
-    """Twilio's ``inbound`` / ``outbound-api`` / ``outbound-dial``
-    as ``in`` / ``out`` / ``dial``.
-    """
+    """Twilio's ``inbound``, ``outbound-api``, ``outbound-dial`` as ``in``, ``out``, ``dial``."""
     return _DIRECTIONS.get(direction, direction)
 
 
@@ -115,10 +109,16 @@ def format_started(start: datetime | None) -> str:
 
 
 def format_queue(queue_time_ms: int | None) -> str:
-    """Seconds spent in Twilio's dialling queue; blank when none (inbound calls report 0)."""
+    """Seconds Twilio held the call before dialling it; blank when none (inbound calls: 0)."""
     if not queue_time_ms:
         return ""
     return f"{queue_time_ms / 1000:.1f}s"
+
+
+def caller_name(call: Call) -> str:
+    """The CNAM caller name Twilio reports (``caller_name``), sanitised; blank when none."""
+    value = call.raw.get("caller_name") if call.raw else None
+    return display_text(value) if isinstance(value, str) and value else ""
 
 
 def start_timestamp(call: Call) -> float | None:
@@ -131,86 +131,6 @@ def elapsed(start_ts: float | None, now: float | None = None) -> float | None:
     if start_ts is None:
         return None
     return (time.time() if now is None else now) - start_ts
-
-
-@dataclass(frozen=True, slots=True)
-class RowText:
-    """The fixed-width text of a row, split around the two cells the widget styles on its own.
-
-    ``left`` runs from the marker through To (with a trailing separator), ``status`` is the padded
-    status cell, and ``right`` runs from Started to the end. Duration sits between ``status`` and
-    ``right`` and is filled in at paint time.
-    """
-
-    left: str
-    status: str
-    right: str
-
-
-def format_row(call: Call, *, marked: bool, is_child: bool, watched: bool = False) -> RowText:
-    """Format the static cells of one row. Called only for rows about to be painted."""
-    # The prefix is fitted apart: "└" is not ASCII, and fitting it with the SID would send every
-    # child leg down rich's per-character cell measuring (a few ms per full repaint).
-    if is_child:
-        sid = CHILD_PREFIX + fit(call.short_sid, _WIDTH["sid"] - _CHILD_PREFIX_WIDTH)
-    else:
-        sid = fit(call.short_sid, _WIDTH["sid"])
-    left = SEPARATOR.join(
-        (
-            MARK if marked else WATCHED_MARK if watched else " ",
-            sid,
-            fit(direction_label(call.direction), _WIDTH["direction"]),
-            fit(call.from_, _WIDTH["from"]),
-            fit(call.to, _WIDTH["to"]),
-        )
-    )
-    right = SEPARATOR.join(
-        (
-            fit(format_started(call.start_time), _WIDTH["started"]),
-            fit(format_queue(call.queue_time_ms), _WIDTH["queue"], right=True),
-            fit(call.answered_by or "", _WIDTH["answered_by"]),
-        )
-    )
-    return RowText(
-        left=left + SEPARATOR,
-        status=fit(call.status, _WIDTH["status"]) + SEPARATOR,
-        right=SEPARATOR + right,
-    )
-
-
-def format_duration_cell(start_ts: float | None, now: float | None = None) -> str:
-    """The Duration cell, padded, for a call that started at ``start_ts``."""
-    return fit(format_duration(elapsed(start_ts, now)), _WIDTH["duration"], right=True)
-
-
-def format_header(sort_column: str, descending: bool) -> str:
-    """The header line; the sorted column's title carries ▲ (ascending) or ▼ (descending)."""
-    cells = []
-    for column in COLUMNS:
-        title = column.title
-        if column.key == sort_column:
-            title = f"{title}{'▼' if descending else '▲'}"
-        cells.append(fit(title, column.width, right=column.right))
-    return SEPARATOR.join(cells)
-
-
-def haystack(call: Call) -> str:
-    """What the filter searches, lower-cased once per call version."""
-    return "\n".join(
-        (
-            call.sid,
-            call.from_,
-            call.to,
-            call.status,
-            call.direction,
-            direction_label(call.direction),
-            call.answered_by or "",
-        )
-    ).lower()
-
-
-SortValue = str | float
-"""A column's comparable value. Within one column every value has the same type."""
 
 
 def _status_rank(call: Call) -> float:
@@ -235,30 +155,297 @@ def _queue(call: Call) -> float | None:
     return None if call.queue_time_ms is None else float(call.queue_time_ms)
 
 
-SORT_VALUES: Final[dict[str, Callable[[Call], SortValue | None]]] = {
-    "sid": lambda call: call.sid,
-    "direction": lambda call: direction_label(call.direction),
-    "from": lambda call: call.from_,
-    "to": lambda call: call.to,
-    "status": _status_rank,
-    "duration": _duration,
-    "started": _started,
-    "queue": _queue,
-    "answered_by": lambda call: call.answered_by or None,
-}
+COLUMNS: list[Column] = [
+    Column("marker", "", 1, 0, kind="marker"),
+    Column("sid", "Call SID", 13, 0, sort=lambda c: c.sid, wide_width=36, kind="sid", search=True),
+    Column(
+        "direction",
+        "Dir",
+        4,
+        5,
+        lambda c: direction_label(c.direction),
+        lambda c: direction_label(c.direction),
+        search=True,
+    ),
+    Column("from", "From", 16, 1, lambda c: display_text(c.from_), lambda c: c.from_, search=True),
+    Column("to", "To", 16, 2, lambda c: display_text(c.to), lambda c: c.to, search=True),
+    Column("status", "Status", 11, 0, sort=_status_rank, blank=0.0, kind="status", search=True),
+    Column("duration", "Duration", 8, 0, sort=_duration, blank=0.0, right=True, kind="duration"),
+    Column("started", "Started", 8, 3, lambda c: format_started(c.start_time), _started, 0.0),
+    Column("caller", "Caller", 18, 6, caller_name, lambda c: caller_name(c) or None, search=True),
+    Column(
+        "queue", "Dial wait", 9, 7, lambda c: format_queue(c.queue_time_ms), _queue, 0.0, right=True
+    ),
+    Column(
+        "answered_by",
+        "AMD",
+        13,
+        8,
+        lambda c: display_text(c.answered_by or ""),
+        lambda c: c.answered_by or None,
+        search=True,
+    ),
+]
+"""Display order. ``Dial wait`` is Twilio's ``queue_time`` (time before dialling, not a call
+queue); ``AMD`` is answering-machine detection (``answered_by``: human, machine_start, …)."""
+
+_layout_epoch = 0
+"""Bumped by :func:`register_column` so cached layouts are rebuilt."""
+
+
+def register_column(column: Column, *, after: str | None = None) -> None:
+    """Add a column (from another room of the console) after the column keyed ``after``.
+
+    Without ``after`` it goes last. Registering a key twice replaces the first declaration.
+    """
+    global _layout_epoch
+    existing = [index for index, known in enumerate(COLUMNS) if known.key == column.key]
+    if existing:
+        COLUMNS[existing[0]] = column
+    elif after is None:
+        COLUMNS.append(column)
+    else:
+        position = next(i for i, known in enumerate(COLUMNS) if known.key == after)
+        COLUMNS.insert(position + 1, column)
+    _layout_epoch += 1
+    _layouts.clear()
+
+
+def sortable_keys() -> tuple[str, ...]:
+    """Every column a table may be sorted by, in the ``s`` key's cycle."""
+    keys = [column.key for column in COLUMNS if column.sort is not None]
+    keys.sort(key=lambda key: _CYCLE.index(key) if key in _CYCLE else len(_CYCLE))
+    return tuple(keys)
+
+
+_CYCLE: Final = ("started", "duration", "status", "from", "to", "direction", "queue", "sid")
+"""The ``s`` key's order; columns not named here follow in display order."""
+
+
+def column_title(key: str) -> str:
+    return next((column.title for column in COLUMNS if column.key == key), key)
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedColumn:
+    column: Column
+    x: int
+    width: int
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The columns shown at one table width, where each starts and how wide it is."""
+
+    columns: tuple[PlacedColumn, ...]
+    row_width: int
+    epoch: int
+
+    def find(self, key: str) -> PlacedColumn | None:
+        return next((placed for placed in self.columns if placed.column.key == key), None)
+
+    def at(self, x: int) -> PlacedColumn | None:
+        """The column under cell ``x`` of a row (separators belong to the column on their left)."""
+        for placed in self.columns:
+            if x < placed.x + placed.width + len(SEPARATOR):
+                return placed
+        return None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(placed.column.key for placed in self.columns)
+
+
+_layouts: dict[int, Layout] = {}
+
+
+def layout_for(width: int | None) -> Layout:
+    """The columns for a table ``width`` cells wide (``None``: every column at normal width).
+
+    Columns are taken in priority order while they fit; what is left over widens the columns
+    that have a ``wide_width``. Priority-0 columns are always kept, even if they overflow.
+    """
+    key = -1 if width is None else max(0, width)
+    cached = _layouts.get(key)
+    if cached is not None:
+        return cached
+    sep = len(SEPARATOR)
+    chosen: set[str] = set()
+    used = -sep
+    for column in sorted(COLUMNS, key=lambda c: c.priority):
+        need = column.width + sep
+        if width is None or column.priority == 0 or used + need <= width:
+            chosen.add(column.key)
+            used += need
+    widths = {column.key: column.width for column in COLUMNS if column.key in chosen}
+    if width is not None:
+        for column in sorted(COLUMNS, key=lambda c: c.priority):
+            grow = (column.wide_width or 0) - column.width
+            if column.key in chosen and grow > 0 and used + grow <= width:
+                widths[column.key] += grow
+                used += grow
+    placed: list[PlacedColumn] = []
+    x = 0
+    for column in COLUMNS:
+        if column.key in chosen:
+            placed.append(PlacedColumn(column, x, widths[column.key]))
+            x += widths[column.key] + sep
+    layout = Layout(tuple(placed), max(0, x - sep), _layout_epoch)
+    _layouts[key] = layout
+    return layout
+
+
+def column_offset(key: str, layout: Layout | None = None) -> int:
+    """The x of a column's first cell within a row, so the widget can refresh just that column."""
+    placed = (layout or layout_for(None)).find(key)
+    if placed is None:
+        raise KeyError(key)
+    return placed.x
+
+
+Piece = tuple[str, CellKind]
+"""A run of a row's text and what it is: plain text, the status cell or the Duration slot."""
+
+
+def _sid_cell(call: Call, width: int, is_child: bool) -> str:
+    shown = call.sid if width >= len(call.sid) + _CHILD_PREFIX_WIDTH else call.short_sid
+    # The prefix is fitted apart: "└" is not ASCII, and fitting it with the SID would send every
+    # child leg down rich's per-character cell measuring (a few ms per full repaint).
+    if is_child:
+        return CHILD_PREFIX + fit(shown, width - _CHILD_PREFIX_WIDTH)
+    return fit(shown, width)
+
+
+def format_row(
+    call: Call, layout: Layout, *, marked: bool, is_child: bool, watched: bool = False
+) -> list[Piece]:
+    """The static cells of one row as pieces; the ``duration`` piece is a slot the widget fills.
+
+    Called only for rows about to be painted. Consecutive plain cells are merged into one piece
+    (with their separators), so a row is at most five segments.
+    """
+    pieces: list[Piece] = []
+    for index, placed in enumerate(layout.columns):
+        column, width = placed.column, placed.width
+        kind = column.kind
+        if kind == "marker":
+            text = fit(MARK if marked else WATCHED_MARK if watched else " ", width)
+        elif kind == "sid":
+            text = _sid_cell(call, width, is_child)
+        elif kind == "status":
+            text = fit(display_text(call.status), width)
+        elif kind == "duration":
+            text = ""
+        else:
+            assert column.cell is not None
+            text = fit(column.cell(call), width, right=column.right)
+        if kind in ("status", "duration"):
+            if index:
+                _append_text(pieces, SEPARATOR)
+            pieces.append((text, kind))
+        else:
+            _append_text(pieces, SEPARATOR + text if index else text)
+    return pieces
+
+
+def _append_text(pieces: list[Piece], text: str) -> None:
+    if pieces and pieces[-1][1] == "text":
+        pieces[-1] = (pieces[-1][0] + text, "text")
+    else:
+        pieces.append((text, "text"))
+
+
+def format_duration_cell(start_ts: float | None, width: int = 8, now: float | None = None) -> str:
+    """The Duration cell, padded, for a call that started at ``start_ts``."""
+    return fit(format_duration(elapsed(start_ts, now)), width, right=True)
+
+
+def format_header(layout: Layout, sort_column: str, descending: bool) -> str:
+    """The header line; the sorted column's title carries ▲ (ascending) or ▼ (descending)."""
+    cells = []
+    for placed in layout.columns:
+        title = placed.column.title
+        if placed.column.key == sort_column:
+            title = f"{title}{'▼' if descending else '▲'}"
+        cells.append(fit(title, placed.width, right=placed.column.right))
+    return SEPARATOR.join(cells)
+
+
+def _digits(text: str) -> str:
+    return "".join(char for char in text if char.isdigit())
+
+
+def haystack(call: Call) -> str:
+    """What the filter searches, lower-cased once per call version.
+
+    Every searchable column's text, Twilio's full direction, and the numbers' digits alone, so
+    a number typed as it is written (``(415) 555-0100``) matches; see :func:`filter_digits`.
+    """
+    parts = [call.sid, call.from_, call.to, call.status, call.direction, call.answered_by or ""]
+    for column in COLUMNS:
+        if column.search and column.cell is not None:
+            parts.append(column.cell(call))
+    parts += [_digits(call.from_), _digits(call.to)]
+    return "\n".join(parts).lower()
+
+
+_NUMBER_CHARS: Final = frozenset("0123456789 +-().")
+
+
+def filter_digits(text: str) -> str:
+    """For a filter that looks like a phone number as people write it, its digits; else ``""``."""
+    stripped = text.strip()
+    digits = _digits(stripped)
+    if len(digits) >= 3 and set(stripped) <= _NUMBER_CHARS and digits != stripped:
+        return digits
+    return ""
+
+
+def sort_value(key: str) -> Callable[[Call], SortValue | None]:
+    column = next(column for column in COLUMNS if column.key == key)
+    assert column.sort is not None
+    return column.sort
+
+
+def blank_value(key: str) -> SortValue:
+    return next(column.blank for column in COLUMNS if column.key == key)
+
+
+class _SortValues(dict[str, Callable[[Call], "SortValue | None"]]):
+    def __missing__(self, key: str) -> Callable[[Call], SortValue | None]:
+        return sort_value(key)
+
+
+SORT_VALUES: Final = _SortValues()
 """Per column, the value a call sorts by; ``None`` means blank (always listed last)."""
 
-BLANK: Final[dict[str, SortValue]] = {
-    "sid": "",
-    "direction": "",
-    "from": "",
-    "to": "",
-    "status": 0.0,
-    "duration": 0.0,
-    "started": 0.0,
-    "queue": 0.0,
-    "answered_by": "",
-}
+
+class _Blanks(dict[str, SortValue]):
+    def __missing__(self, key: str) -> SortValue:
+        return blank_value(key)
+
+
+BLANK: Final = _Blanks()
 """A stand-in of the right type for a blank value, so keys in one column always compare."""
 
+
+def is_sortable(key: str) -> bool:
+    return any(column.key == key and column.sort is not None for column in COLUMNS)
+
+
 DEFAULT_SORT: Final = ("started", True)
+
+__all__: Sequence[str] = (
+    "BLANK",
+    "COLUMNS",
+    "DEFAULT_SORT",
+    "SORT_VALUES",
+    "Column",
+    "Layout",
+    "caller_name",
+    "format_header",
+    "format_row",
+    "haystack",
+    "layout_for",
+    "register_column",
+)

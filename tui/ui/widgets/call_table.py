@@ -34,40 +34,39 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.models import Call, CallDiff
 from tui.ui.widgets.call_format import (
-    COLUMNS,
-    ROW_WIDTH,
-    SEPARATOR,
-    SORTABLE,
-    column_offset,
+    Layout,
     format_duration_cell,
     format_header,
     format_row,
+    is_sortable,
+    layout_for,
 )
 from tui.ui.widgets.call_rows import CallRows, Row, SortKey
+from tui.ui.widgets.call_table_extras import TableExtras
 
 __all__ = ["CallTable"]
 
-_CellStyles = tuple[list[Segment], Style, list[Segment]]
-"""A row's cached segments: what is left of Duration, Duration's style, what is right of it."""
+_Pieces = list[tuple[Segment, str]]
+"""A row's cached segments, each with its kind (``text``, ``status`` or the ``duration`` slot)."""
 
 
-class CallTable(ScrollView, can_focus=True):
+class CallTable(TableExtras, can_focus=True):
     """Live calls, one per line, with a cursor that follows a call and marks for bulk actions."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first_row", "First", show=False),
-        Binding("end", "last_row", "Last", show=False),
-        Binding("space", "toggle_mark", "Mark"),
-        Binding("enter", "open_call", "Open"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="cursor-up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="cursor-down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="page-up"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="page-down"),
+        Binding("home,g", "first_row", "First call", show=False, id="first-row"),
+        Binding("end,G", "last_row", "Last call", show=False, id="last-row"),
+        Binding("space", "toggle_mark", "Mark", id="toggle-mark"),
+        Binding("enter", "open_call", "Open", id="open-call"),
+        *TableExtras.EXTRA_BINDINGS,
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -79,6 +78,9 @@ class CallTable(ScrollView, can_focus=True):
         "call-table--status-ringing",
         "call-table--status-in-progress",
         "call-table--status-other",
+        "call-table--long-wait",
+        "call-table--long-call",
+        "call-table--news",
     }
 
     DEFAULT_CSS = """
@@ -95,7 +97,10 @@ class CallTable(ScrollView, can_focus=True):
             background: $block-cursor-background;
             color: $block-cursor-foreground;
         }
-        & > .call-table--marked { background: $accent 25%; text-style: bold; }
+        & > .call-table--marked { background: $accent 40%; text-style: bold underline; }
+        & > .call-table--long-wait { color: $error; text-style: bold reverse; }
+        & > .call-table--long-call { color: $warning; text-style: bold; }
+        & > .call-table--news { background: $accent; color: $foreground; text-style: bold; }
         & > .call-table--stale { text-style: dim; }
         & > .call-table--status-queued { color: $warning; }
         & > .call-table--status-ringing { color: ansi_bright_cyan; }
@@ -135,13 +140,15 @@ class CallTable(ScrollView, can_focus=True):
         self._cursor_sid: str | None = None
         self._cursor_index = 0
         self._marks: set[str] = set()
-        self._line_cache: LRUCache[tuple[str, int, bool, bool, bool], _CellStyles] = LRUCache(1024)
+        self._line_cache: LRUCache[tuple[str, int, bool, bool, bool], _Pieces] = LRUCache(1024)
         self._watched: frozenset[str] = frozenset()
         self._styles: dict[str, Style] = {}
         self._quiet_scroll = False
         self._selection_pending = False
         self._posted_selection: tuple[str | None, frozenset[str]] | None = None
-        self.virtual_size = Size(ROW_WIDTH, 1)
+        self._layout: Layout = layout_for(None)
+        self.virtual_size = Size(self._layout.row_width, 1)
+        self._init_extras()
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -208,16 +215,19 @@ class CallTable(ScrollView, can_focus=True):
             return
         before, cursor_line = self._snapshot_viewport()
         old_key = self._cursor_key()
+        known = self._model.rows
+        arrived = [call.sid for call in diff.added if call.sid not in known]
         applied = self._model.apply(diff)
         marks_dropped = bool(self._marks & applied.removed)
         self._marks.difference_update(applied.removed)
         self._after_reorder(before, cursor_line, old_key, applied.touched)
+        self._note_arrivals(arrived, applied.removed)
         if marks_dropped:
             self._selection_changed()
 
     def sort_by(self, column: str, descending: bool | None = None) -> None:
         """Sort by a column key; calling it again for the same column flips the direction."""
-        if column not in SORTABLE:
+        if not is_sortable(column):
             raise ValueError(f"cannot sort by {column!r}")
         if descending is None:
             same = column == self._model.sort_column
@@ -384,7 +394,7 @@ class CallTable(ScrollView, can_focus=True):
         disappears, only the scrollbar needs updating, which ``_scroll_update`` does. (A later
         layout pass by another widget still repaints the table once; that is Textual's call.)
         """
-        new = Size(ROW_WIDTH, rows + 1)
+        new = Size(self._layout.row_width, rows + 1)
         old = self.virtual_size
         if new == old:
             return
@@ -435,24 +445,45 @@ class CallTable(ScrollView, can_focus=True):
 
     def _tick_durations(self) -> None:
         """Repaint only the Duration column of the rows on screen."""
-        if not len(self._model.view):
+        placed = self._layout.find("duration")
+        if not len(self._model.view) or placed is None:
             return
-        x = column_offset("duration") - round(self.scroll_x)
-        width = next(column.width for column in COLUMNS if column.key == "duration")
+        x = placed.x - round(self.scroll_x)
+        # Status joins in: a call crossing a threshold is highlighted there too.
+        status = self._layout.find("status")
+        if status is not None and status.x < placed.x:
+            x, width = status.x - round(self.scroll_x), placed.x + placed.width - status.x
+        else:
+            width = placed.width
         region = Region(x, 1, width, self._body_height()).intersection(self.size.region)
         if region:
             self.refresh(region)
 
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        """Choose the columns for the width on screen (priority order; full SIDs when wide)."""
+        width = self.scrollable_content_region.width or self.size.width
+        layout = layout_for(width)
+        if layout == self._layout:
+            return
+        self._layout = layout
+        self._line_cache.clear()
+        self.virtual_size = Size(layout.row_width, len(self._model.view) + 1)
+        self.refresh()
+
+    @property
+    def column_layout(self) -> Layout:
+        """The columns shown now."""
+        return self._layout
+
     def on_click(self, event: events.Click) -> None:
         """A click on a row moves the cursor there; a click on the header sorts by that column."""
         if event.y == 0:
-            x = event.x + round(self.scroll_x)
-            for column in COLUMNS:
-                if x < column.width + len(SEPARATOR):
-                    if column.key in SORTABLE:
-                        self.sort_by(column.key)
-                    return
-                x -= column.width + len(SEPARATOR)
+            placed = self._layout.at(event.x + round(self.scroll_x))
+            if placed is not None and is_sortable(placed.column.key):
+                self.sort_by(placed.column.key)
             return
         self._move_cursor(round(self.scroll_y) + event.y - 1)
 
@@ -497,47 +528,58 @@ class CallTable(ScrollView, can_focus=True):
             self._watched = sids
             self.refresh()
 
-    def _row_segments(self, row: Row, cursor: bool, marked: bool) -> _CellStyles:
+    def _row_segments(self, row: Row, cursor: bool, marked: bool) -> _Pieces:
         watched = row.call.sid in self._watched
         key = (row.call.sid, row.version, cursor, marked, watched)
         cached = self._line_cache.get(key)
         if cached is None:
-            text = format_row(row.call, marked=marked, is_child=row.is_child, watched=watched)
+            pieces = format_row(
+                row.call, self._layout, marked=marked, is_child=row.is_child, watched=watched
+            )
             style = self._row_style(cursor, marked)
             status_style = style + self._status_style(row.call.status)
             if self.stale:
                 status_style += self._style("stale")
-            cached = (
-                [Segment(text.left, style), Segment(text.status, status_style)],
-                style,
-                [Segment(text.right, style)],
-            )
+            cached = [
+                (Segment(text, status_style if kind == "status" else style), kind)
+                for text, kind in pieces
+            ]
             self._line_cache[key] = cached
         return cached
 
     def _header_strip(self) -> Strip:
-        text = format_header(self._model.sort_column, self._model.descending)
-        return Strip([Segment(text, self._base_style() + self._style("header"))], ROW_WIDTH)
+        text = format_header(self._layout, self._model.sort_column, self._model.descending)
+        style = self._base_style() + self._style("header")
+        return Strip([Segment(text, style)], self._layout.row_width)
 
     def render_row(self, index: int, now: float | None = None) -> Strip:
         """The full-width strip of display row ``index`` (unscrolled); public for tests."""
         sid = self._model.view.sid_at(index)
         row = self._model.rows[sid]
-        left, duration_style, right = self._row_segments(
-            row, sid == self._cursor_sid, sid in self._marks
-        )
-        duration = Segment(format_duration_cell(row.start_ts, now), duration_style)
-        return Strip([*left, duration, *right], ROW_WIDTH)
+        now = time.time() if now is None else now
+        alert = self._threshold_style(row, now)
+        duration = self._layout.find("duration")
+        segments: list[Segment] = []
+        for segment, kind in self._row_segments(row, sid == self._cursor_sid, sid in self._marks):
+            if kind == "duration":
+                width = 8 if duration is None else duration.width
+                text = format_duration_cell(row.start_ts, width, now)
+                style = segment.style or Style()
+                segments.append(Segment(text, style + alert if alert else style))
+            elif kind == "status" and alert is not None:
+                segments.append(Segment(segment.text, (segment.style or Style()) + alert))
+            else:
+                segments.append(segment)
+        return Strip(segments, self._layout.row_width)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
         base = self._base_style()
         if y == 0:
-            strip = self._header_strip()
-        else:
-            index = scroll_y + y - 1
-            if index >= len(self._model.view):
-                return Strip.blank(width, base)
-            strip = self.render_row(index, time.time())
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+            header = self._header_strip().crop_extend(scroll_x, scroll_x + width, base)
+            return self._with_news(header, width)
+        index = scroll_y + y - 1
+        if index >= len(self._model.view):
+            return Strip.blank(width, base)
+        return self.render_row(index, time.time()).crop_extend(scroll_x, scroll_x + width, base)
