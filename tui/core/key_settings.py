@@ -32,10 +32,11 @@ def load_keys(config: _Config, value: object) -> Mapping[str, str]:
     for binding_id, keys in value.items():
         path = ("keys", binding_id)
         if isinstance(keys, dict):
+            inner = next(iter(keys), "")
             raise config.error(
-                f"'{binding_id}' is a table: binding ids have no dots; write "
-                f'{binding_id}-… = "key" with dashes',
-                path,
+                f"'{binding_id}.{inner}' has a dot: binding ids have no dots; write "
+                f'{binding_id}-{inner} = "key" with dashes',
+                (*path, inner),
             )
         if not BINDING_ID_RE.match(binding_id):
             raise config.error(
