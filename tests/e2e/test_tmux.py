@@ -19,7 +19,8 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-SID_RE = re.compile(r"CA…[0-9a-f]{8}")
+SID_RE = re.compile(r"CA(?:…[0-9a-f]{8}|[0-9a-f]{32})")
+"""A Call SID as the table shows it: short (CA…1234abcd) or, on a wide terminal, in full."""
 
 
 class Terminal:
@@ -76,7 +77,8 @@ def first_row_sid(screen: str) -> str:
     for line in screen.splitlines():
         match = SID_RE.search(line)
         if match and "in-progress" in line:
-            return match.group(0)
+            sid = match.group(0)
+            return sid if "…" in sid else f"{sid[:2]}…{sid[-8:]}"
     raise AssertionError(f"no in-progress call on screen:\n{screen}")
 
 

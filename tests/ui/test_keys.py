@@ -64,12 +64,12 @@ async def test_a_remapped_key_works_and_help_and_footer_show_it(
 
 
 def test_unknown_binding_ids_and_clashes_are_refused_by_name(tmp_env: Path) -> None:
-    with pytest.raises(ConfigError, match="names no binding 'hangup'.*did you mean 'hang-up'"):
+    with pytest.raises(ConfigError, match=r"names no binding 'hangup'.*did you mean 'hang-up'"):
         checked_keymap({"hangup": "x"}, tmp_env / "config.toml")
     with pytest.raises(ConfigError, match="'t' would do both"):
         checked_keymap({"hang-up": "t"})
     write_config(tmp_env, '[keys]\nfloor.listen = "l"\n')
-    with pytest.raises(ConfigError, match="line 2.*no dots"):
+    with pytest.raises(ConfigError, match=r"line 2.*no dots"):
         load_settings()
     write_config(tmp_env, '[keys]\nhang-up = "ctrl h"\n')
     with pytest.raises(ConfigError, match="is not a key"):
