@@ -16,6 +16,7 @@ from textual.app import App, ComposeResult
 from textual.geometry import Region
 
 from tui.core.models import Call, CallDiff
+from tui.core.thresholds import Thresholds
 from tui.ui.widgets.call_format import (
     MARK,
     column_offset,
@@ -319,9 +320,8 @@ async def test_status_is_coloured_by_component_class_and_stale_dims() -> None:
     app = TableApp()
     async with app.run_test(size=SIZE) as pilot:
         table = app.query_one(CallTable)
-        table.apply_diff(  # young calls: a long wait would be highlighted instead
-            add(make_call(1, status="ringing", age_s=6), make_call(2, status="queued", age_s=5))
-        )
+        table.thresholds = Thresholds(long_wait_s=1e9)  # a long wait has its own style
+        table.apply_diff(add(make_call(1, status="ringing"), make_call(2, status="queued")))
         await pilot.pause()
 
         def status_style(index: int, status: str) -> Style:
