@@ -67,8 +67,8 @@ from tui.core.credentials import Credentials
 from tui.core.errors import ConfigError, TwimlError, ValidationError
 from tui.core.floor.settings import TABLES as FLOOR_TABLES
 from tui.core.floor.settings import FloorSettings, load_floor_settings
-from tui.core.limits import PassLimits, load_limits
 from tui.core.key_settings import load_keys
+from tui.core.limits import PassLimits, load_limits
 from tui.core.secret import Secret
 from tui.core.sids import is_account_sid, is_api_key_sid
 from tui.core.thresholds import Thresholds, load_thresholds
