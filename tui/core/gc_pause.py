@@ -10,6 +10,11 @@ import contextlib
 import gc
 from collections.abc import Iterator
 
+_depth = 0
+"""How many pauses are open now, across every task of the process."""
+_paused_by_us = False
+"""Whether the first open pause turned the collector off (so the last one turns it back on)."""
+
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
@@ -20,12 +25,21 @@ def collector_paused() -> Iterator[None]:
     the oldest generation and a full collection (tens to hundreds of ms with 10,000 calls held)
     lands in the middle of the burst, freezing the keys. Paused for the burst, short-lived objects
     die young by reference counting instead. A collector the application disabled stays disabled.
+
+    The switch is process-wide and pauses overlap: the poller's status tasks each hold one across
+    awaits. So pauses are counted, and only the last to end turns the collector back on
+    (and only if the first one turned it off).
     """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
+    global _depth, _paused_by_us
+    if _depth == 0:
+        _paused_by_us = gc.isenabled()
+        if _paused_by_us:
+            gc.disable()
+    _depth += 1
     try:
         yield
     finally:
-        gc.enable()
+        _depth -= 1
+        if _depth == 0 and _paused_by_us:
+            _paused_by_us = False
+            gc.enable()
