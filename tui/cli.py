@@ -11,8 +11,10 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from tui.core.config import load_settings, log_dir, resolve_credentials
+from tui.core.crash import EXIT_CRASH, known_secrets, write_crash_report
 from tui.core.errors import CallboardError, ConfigError
 from tui.core.urls import validate_url
 
@@ -116,8 +118,43 @@ def run_console(args: argparse.Namespace) -> int:
         factory = backend_factory(credentials, settings, read_only=args.read_only)
         label = "" if credentials.api_url is None else f"API {credentials.api_url}"
         app = CallboardApp(factory, settings, mode_label=label, read_only=args.read_only)
-    app.run()
-    return 0
+    secrets = known_secrets()
+    if credentials is not None:
+        secrets.append(credentials.password.reveal())
+    return run_app(app, secrets)
+
+
+def run_app(app: Any, secrets: list[str], **run_options: Any) -> int:
+    """Run the Textual app; a crash inside it exits :data:`EXIT_CRASH` with a short report.
+
+    Textual's own crash print-out (a traceback with local variables, which can hold secrets)
+    is replaced by one line on stderr naming the report.
+    """
+    if hasattr(app, "_fatal_error"):
+
+        def quiet_fatal_error() -> None:
+            app.bell()
+            app._close_messages_no_wait()
+
+        app._fatal_error = quiet_fatal_error
+    app.run(**run_options)
+    error = getattr(app, "_exception", None)
+    if error is None and not app.return_code:
+        return 0
+    if error is None:
+        return int(app.return_code)
+    return _crashed(error, secrets)
+
+
+def _crashed(error: BaseException, secrets: list[str]) -> int:
+    logging.getLogger(__name__).error("crashed: %s", type(error).__name__)
+    try:
+        path = write_crash_report(error, log_dir(), secrets)
+        where = f"a short report is in {path}"
+    except OSError as exc:
+        where = f"the report could not be written ({exc.strerror or type(exc).__name__})"
+    print(f"callboard: the console crashed ({type(error).__name__}); {where}", file=sys.stderr)
+    return EXIT_CRASH
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -150,3 +187,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        return _crashed(error, known_secrets())
