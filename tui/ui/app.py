@@ -18,6 +18,7 @@ from tui.core.config import Settings
 from tui.core.errors import CallboardError
 from tui.core.models import PollEvent, PollSucceeded
 from tui.core.session import BackendFactory
+from tui.ui.floor.main_keys import floor_commands
 from tui.ui.keymap import checked_keymap
 from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
 from tui.ui.screens.main import MainScreen
@@ -103,6 +104,7 @@ class CallboardApp(App[None]):
                 "Transfer", "Redirect the selected call(s) to a TwiML URL", main.action_redirect
             )
             yield SystemCommand("Hang up", "End the selected call(s)", main.action_hang_up)
+        yield from floor_commands(main)
         yield SystemCommand("Filter", "Show only calls matching some text", main.action_filter)
         yield SystemCommand("Refresh", "Poll Twilio now", main.action_poll_now)
         yield SystemCommand("Help", "Show every key", main.action_help)

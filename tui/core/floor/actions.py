@@ -18,8 +18,9 @@ and where, for the header.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
 from tui.core.actions import AuditRecorder
@@ -53,6 +54,8 @@ class Monitor:
     room_name: str = ""
     coaching: str | None = None
     """The agent's Call SID while whispering."""
+    started_at: float = field(default_factory=time.time)
+    """Wall time the leg was dialled (a room fetched later without it means the leg left)."""
 
 
 class FloorActions(AuditedSender):
@@ -211,7 +214,7 @@ class FloorActions(AuditedSender):
             return self._client.conferences(room).participants.create_async(
                 from_=caller_id,
                 to=target,
-                label=TRANSFER_LABEL,
+                label=f"{TRANSFER_LABEL}:{target}"[:128],
                 early_media=True,
                 end_conference_on_exit=False,
                 beep="false",
@@ -308,6 +311,10 @@ class FloorActions(AuditedSender):
             raise ActionFailed(missing or "Set caller_id in [supervisor].")
         return self.supervisor.caller_id
 
+    def _supervisor_label(self) -> str:
+        """Labels are unique in a room: one per operator (one leg each at a time)."""
+        return f"{SUPERVISOR_LABEL}:{self.operator}"[:128]
+
     def _monitor_in(self, conference_sid: str) -> Monitor | None:
         monitor = self.monitor
         return monitor if monitor is not None and monitor.conference_sid == conference_sid else None
@@ -330,7 +337,7 @@ class FloorActions(AuditedSender):
         def send() -> Awaitable[Any]:
             participants = self._client.conferences(room).participants
             return participants.create_async(
-                from_=caller_id, to=device, label=SUPERVISOR_LABEL, **options
+                from_=caller_id, to=device, label=self._supervisor_label(), **options
             )
 
         params = {"conference_sid": room, "to": device, "from": caller_id, "muted": str(muted)}

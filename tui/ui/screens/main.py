@@ -20,6 +20,8 @@ from tui.core.errors import CallboardError
 from tui.core.gc_pause import collector_paused
 from tui.core.models import Action, ActionResult, Call, PollSucceeded
 from tui.core.session import Backend
+from tui.ui.floor.main_keys import FLOOR_BINDINGS, FLOOR_WRITES, FloorMainKeys
+from tui.ui.floor.monitor_bar import MonitorBar
 from tui.ui.keymap import keys_in_force
 from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
 from tui.ui.outcome_text import summarize
@@ -33,10 +35,10 @@ from tui.ui.widgets.call_format import sortable_keys
 from tui.ui.widgets.call_table import CallTable
 from tui.ui.widgets.status_header import StatusHeader
 
-ACTIONS_THAT_WRITE = frozenset({"inject_twiml", "redirect", "hang_up"})
+ACTIONS_THAT_WRITE = frozenset({"inject_twiml", "redirect", "hang_up"}) | FLOOR_WRITES
 
 
-class MainScreen(Screen[None]):
+class MainScreen(FloorMainKeys, Screen[None]):
     """Live calls and the three actions on the call under the cursor or on every marked call."""
 
     BINDINGS = [
@@ -48,6 +50,7 @@ class MainScreen(Screen[None]):
         Binding("S", "reverse_sort", "Reverse sort", show=False, id="sort-reverse"),
         Binding("ctrl+r", "poll_now", "Refresh", show=False, id="refresh"),
         Binding("escape", "clear", "Clear filter, then marks", show=False, id="clear"),
+        *FLOOR_BINDINGS,
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
@@ -60,9 +63,11 @@ class MainScreen(Screen[None]):
         self.mode_label = mode_label
         self.backend: Backend | None = None
         self._sort_index = 0
+        self.floor_init()
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
+        yield MonitorBar(self.floor, id="monitor")
         yield CallTable(id="calls")
         yield Input(
             placeholder="filter: number, SID, status…  (enter keeps it, escape clears)", id="filter"
@@ -76,6 +81,7 @@ class MainScreen(Screen[None]):
         self.query_one("#filter", Input).display = False
         self.table.thresholds = self.settings.thresholds
         self.table.focus()
+        self.floor_mount()
 
     @property
     def table(self) -> CallTable:
@@ -89,6 +95,7 @@ class MainScreen(Screen[None]):
         presence = message.backend.presence
         if presence is not None:
             presence.subscribe(lambda: self.table.set_watched(presence.watched()))
+        self.floor_attach(message.backend)
 
     def on_backend_failed(self, message: BackendFailed) -> None:
         self.query_one(StatusHeader).account_name = "not connected"
@@ -163,6 +170,10 @@ class MainScreen(Screen[None]):
     def _ask(self, dialog: CallboardModal[ResultT], send: Callable[[ResultT | None], None]) -> None:
         """Open an action's dialog; ``send`` runs as it closes (``CallboardModal.on_result``)."""
         dialog.on_result = send
+        verb = {TwimlEditorScreen: "TwiML injection", TransferScreen: "transfer"}.get(type(dialog))
+        calls = self.table.target_calls()
+        if verb and self.guard_room_exit(calls, verb, lambda: self.app.push_screen(dialog)):
+            return
         self.app.push_screen(dialog)
 
     @work(group="actions")

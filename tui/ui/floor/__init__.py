@@ -1,0 +1,1 @@
+"""The floor in the console: the Where column, the queues and conference screens, floor keys."""
