@@ -746,6 +746,7 @@ def _from_profile(settings: Settings, name: str) -> Credentials:
         edge=found.edge,
         api_url=found.api_url,
         source=f"profile '{name}'",
+        profile=name,
     )
 
 

@@ -30,3 +30,5 @@ class Credentials:
     api_url: str | None = None
     source: str = "environment"
     demo: bool = False
+    profile: str | None = None
+    """The ``[profiles.NAME]`` these came from, for the header and the profile switcher."""

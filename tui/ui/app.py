@@ -12,15 +12,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker
 
 from tui.core.config import Settings
 from tui.core.errors import CallboardError
 from tui.core.models import PollEvent, PollSucceeded
-from tui.core.session import BackendFactory
+from tui.core.session import BackendFactory, PollListener
 from tui.ui.floor.main_keys import floor_commands
 from tui.ui.keymap import checked_keymap
 from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
+from tui.ui.profile_switch import ProfilePickerScreen, connect_profile
 from tui.ui.screens.main import MainScreen
 from tui.ui.screens.quit_confirm import ConfirmQuitScreen
 from tui.ui.textual_workarounds import SWEEP_EVERY_S, sweep
@@ -35,6 +38,9 @@ class CallboardApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "Callboard"
     ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("P", "switch_profile", "Switch profile", show=False, id="switch-profile"),
+    ]
 
     def __init__(
         self,
@@ -50,13 +56,31 @@ class CallboardApp(App[None]):
         self.settings = settings
         self.main_screen = MainScreen(settings, read_only=read_only, mode_label=mode_label)
         self._heap_frozen = False
+        self._backend_worker: Worker[None] | None = None
 
     def on_mount(self) -> None:
         if self._user_keymap:
             self.set_keymap(self._user_keymap)
         self.push_screen(self.main_screen)
         self.set_interval(SWEEP_EVERY_S, lambda: sweep(self), name="release dead widgets")
-        self.run_worker(self._run_backend(), name="backend", exit_on_error=False)
+        self.start_backend(self._backend_factory, self.main_screen)
+
+    def start_backend(self, factory: BackendFactory, screen: MainScreen) -> None:
+        """Run ``factory``'s back end for ``screen``, closing the one running before."""
+        if self._backend_worker is not None:
+            self._backend_worker.cancel()
+        self._backend_worker = self.run_worker(
+            self._run_backend(factory, screen), name="backend", exit_on_error=False
+        )
+
+    def _listener(self, screen: MainScreen) -> PollListener:
+        """Poll news for ``screen`` only: a back end being closed cannot reach its successor."""
+
+        def on_event(event: PollEvent) -> None:
+            if screen is self.main_screen:
+                self._on_poll_event(event)
+
+        return on_event
 
     def _on_poll_event(self, event: PollEvent) -> None:
         self.main_screen.post_message(PollUpdate(event))
@@ -75,22 +99,22 @@ class CallboardApp(App[None]):
         """
         gc.freeze()
 
-    async def _run_backend(self) -> None:
-        """Open the connection, announce it, and poll until the app closes."""
+    async def _run_backend(self, factory: BackendFactory, screen: MainScreen) -> None:
+        """Open the connection, announce it, and poll until the app closes (or switches)."""
         try:
-            async with self._backend_factory(self._on_poll_event) as backend:
+            async with factory(self._listener(screen)) as backend:
                 try:
                     name = await backend.access.fetch_account_name()
                 except CallboardError as error:
                     log.warning("account name unavailable: %s", error)
                     name = backend.credentials.account_sid
-                self.main_screen.post_message(BackendReady(backend, name))
+                screen.post_message(BackendReady(backend, name))
                 await backend.source.run()
         except CallboardError as error:
-            self.main_screen.post_message(BackendFailed(str(error)))
+            screen.post_message(BackendFailed(str(error)))
         except OSError as error:
             log.exception("backend failed")
-            self.main_screen.post_message(BackendFailed(f"Could not start: {error.strerror}"))
+            screen.post_message(BackendFailed(f"Could not start: {error.strerror}"))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every action the keys do, plus a sort per column."""
@@ -108,6 +132,12 @@ class CallboardApp(App[None]):
         yield SystemCommand("Filter", "Show only calls matching some text", main.action_filter)
         yield SystemCommand("Refresh", "Poll Twilio now", main.action_poll_now)
         yield SystemCommand("Help", "Show every key", main.action_help)
+        if self.settings.profiles:
+            yield SystemCommand(
+                "Switch profile",
+                "Reconnect to another account from config.toml",
+                self.action_switch_profile,
+            )
         for column in sortable_keys():
             title = column_title(column)
             yield SystemCommand(
@@ -141,3 +171,16 @@ class CallboardApp(App[None]):
                 self.exit()
 
         self.push_screen(ConfirmQuitScreen(pending), answer)
+
+    def action_switch_profile(self) -> None:
+        """Pick a profile from config.toml and reconnect to it."""
+        if not self.settings.profiles:
+            self.notify("No profiles in config.toml to switch to.", severity="warning")
+            return
+        backend = self.main_screen.backend
+        current = backend.credentials.profile if backend is not None else None
+        self.push_screen(ProfilePickerScreen(self.settings.profiles, current), self._switch_to)
+
+    def _switch_to(self, name: str | None) -> None:
+        if name is not None:
+            connect_profile(self, name)

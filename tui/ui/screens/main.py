@@ -25,6 +25,7 @@ from tui.ui.floor.monitor_bar import MonitorBar
 from tui.ui.keymap import keys_in_force
 from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
 from tui.ui.outcome_text import summarize
+from tui.ui.profile_switch import profile_label
 from tui.ui.screens._common import CallboardModal, ResultT
 from tui.ui.screens.confirm import ConfirmHangupScreen
 from tui.ui.screens.detail import CallDetailScreen
@@ -91,7 +92,11 @@ class MainScreen(FloorMainKeys, Screen[None]):
 
     def on_backend_ready(self, message: BackendReady) -> None:
         self.backend = message.backend
-        self.query_one(StatusHeader).account_name = message.account_name
+        header = self.query_one(StatusHeader)
+        header.account_name = message.account_name
+        profile = profile_label(message.backend.credentials)
+        if profile and profile not in header.mode_label:
+            header.mode_label = "  ".join(filter(None, (profile, header.mode_label)))
         presence = message.backend.presence
         if presence is not None:
             presence.subscribe(lambda: self.table.set_watched(presence.watched()))
