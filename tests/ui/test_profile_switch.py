@@ -57,7 +57,7 @@ async def test_switching_profile_reconnects_and_names_it_in_the_header(
         assert "profile day" in header.mode_label
         first_screen, first_worker = app.main_screen, app._backend_worker
 
-        await pilot.press("P")
+        await pilot.press("A")
         await wait_until(pilot, lambda: isinstance(app.screen, ProfilePickerScreen), "picker")
         picker = app.screen
         assert isinstance(picker, ProfilePickerScreen) and picker.names == ("day", "night")

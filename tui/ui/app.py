@@ -39,7 +39,7 @@ class CallboardApp(App[None]):
     TITLE = "Callboard"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("P", "switch_profile", "Switch profile", show=False, id="switch-profile"),
+        Binding("A", "switch_profile", "Switch profile", show=False, id="switch-profile"),
     ]
 
     def __init__(
