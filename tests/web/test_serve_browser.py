@@ -41,7 +41,8 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / ".results" / "web"
 ROW_RE = re.compile(
-    r"CA…[0-9a-f]{8}.*(in-progress|ringing|queued)|(in-progress|ringing|queued).*CA…[0-9a-f]{8}"
+    r"CA(…[0-9a-f]{8}|[0-9a-f]{32}).*(in-progress|ringing|queued)"
+    r"|(in-progress|ringing|queued).*CA(…[0-9a-f]{8}|[0-9a-f]{32})"
 )
 CHROMIUM_ARGS = [
     "--headless",
