@@ -13,6 +13,7 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker
 
@@ -20,6 +21,7 @@ from tui.core.config import Settings
 from tui.core.errors import CallboardError
 from tui.core.models import PollEvent, PollSucceeded
 from tui.core.session import BackendFactory, PollListener
+from tui.core.text import display_lines, display_text
 from tui.ui.floor.main_keys import floor_commands
 from tui.ui.keymap import checked_keymap
 from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
@@ -57,6 +59,35 @@ class CallboardApp(App[None]):
         self.main_screen = MainScreen(settings, read_only=read_only, mode_label=mode_label)
         self._heap_frozen = False
         self._backend_worker: Worker[None] | None = None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast is inert text: messages carry SIDs and Twilio's words, never markup.
+
+        ``markup`` is accepted for Textual's signature and ignored: a Twilio message containing
+        ``[/x]`` once crashed the console from a toast. Controls are made visible, long text cut.
+        """
+        super().notify(
+            display_lines(message),
+            title=display_text(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def action_help_quit(self) -> None:
+        """Textual's ctrl+c hint, without the markup the toast above no longer parses."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit", "screen.quit"):
+                self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
+                return
 
     def on_mount(self) -> None:
         if self._user_keymap:

@@ -14,6 +14,7 @@ from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen
 
 from tui.core.models import Call
+from tui.core.text import display_text
 from tui.ui.textual_workarounds import sweep
 
 STYLESHEET: Final = Path(__file__).resolve().parent.parent / "styles" / "screens.tcss"
@@ -51,14 +52,20 @@ class CallboardModal(ModalScreen[ResultT]):
 
 
 def describe_targets(calls: Sequence[Call]) -> str:
-    """Name the call(s) an action is about: the short SID of one, or how many are marked."""
+    """Name the call(s) an action is about: the short SID of one, or how many are marked.
+
+    Inert text (see :mod:`tui.core.text`); put it in a title as ``plain(...)``, never as markup.
+    """
     if len(calls) == 1:
-        return calls[0].short_sid
+        return display_text(calls[0].short_sid)
     if not calls:
         return "no calls"
     return f"{len(calls)} marked calls"
 
 
 def call_route(call: Call) -> str:
-    """``from → to``, with a dash for a missing number (SIP or client legs can lack one)."""
-    return f"{call.from_ or '—'} → {call.to or '—'}"
+    """``from → to``, with a dash for a missing number (SIP or client legs can lack one).
+
+    Inert text: numbers and client names come from callers.
+    """
+    return f"{display_text(call.from_ or '—', limit=64)} → {display_text(call.to or '—', limit=64)}"

@@ -11,7 +11,9 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 
 from tui.core.models import Call
+from tui.ui.plain import data_label, plain
 from tui.ui.screens._common import CallboardModal, call_route, describe_targets
+from tui.ui.status_styles import status_class
 
 MAX_LISTED: Final = 8
 """Calls named one by one; the rest are counted, so the dialog fits an 80x24 terminal."""
@@ -51,14 +53,14 @@ class ConfirmHangupScreen(CallboardModal[bool]):
         count = len(self.calls)
         question = "Hang up this call?" if count == 1 else f"Hang up {count} calls?"
         with Vertical(id="dialog", classes="dialog danger") as dialog:
-            dialog.border_title = f"Hang up {describe_targets(self.calls)}"
+            dialog.border_title = plain(f"Hang up {describe_targets(self.calls)}")
             yield Label(question, classes="question")
             with Grid(id="calls"):
                 for call in self.calls[:MAX_LISTED]:
                     outcome = hangup_outcome(call)
-                    yield Label(call.short_sid, classes="sid", markup=False)
-                    yield Label(call_route(call), classes="route", markup=False)
-                    yield Label(call.status, classes=f"status status-{call.status}", markup=False)
+                    yield data_label(call.short_sid, classes="sid")
+                    yield data_label(call_route(call), classes="route")
+                    yield data_label(call.status, classes=f"status {status_class(call.status)}")
                     yield Label(
                         f"→ {outcome}", classes=f"outcome outcome-{outcome.replace(' ', '-')}"
                     )

@@ -19,7 +19,10 @@ from textual.widgets import Label
 
 from tui.core.call_parsing import record_fields
 from tui.core.models import Call
+from tui.core.text import display_text
+from tui.ui.plain import data_label, plain
 from tui.ui.screens._common import CallboardModal, call_route
+from tui.ui.status_styles import outcome_class, status_class
 
 NULL: Final = "—"
 """How a field Twilio sent as ``null`` is shown (dimmed), distinct from an empty string."""
@@ -103,11 +106,6 @@ def sent_summary(action: object, parameters: object) -> str:
     return text if len(text) <= SENT_WIDTH else text[: SENT_WIDTH - 1] + "…"
 
 
-def _slug(value: object) -> str:
-    """A CSS-class-safe form of a status or outcome."""
-    return "".join(c if c.isalnum() else "-" for c in str(value).lower())
-
-
 class CallDetailScreen(CallboardModal[None]):
     """Shows one call in full; escape (or ``q``, ``enter``) closes. Dismisses ``None``.
 
@@ -136,37 +134,33 @@ class CallDetailScreen(CallboardModal[None]):
     def compose(self) -> ComposeResult:
         call = self.call
         with VerticalScroll(id="dialog", classes="dialog") as dialog:
-            dialog.border_title = f"Call {call.short_sid}"
+            dialog.border_title = plain(f"Call {display_text(call.short_sid)}")
             dialog.border_subtitle = "esc to close"
-            yield Label(
-                f"{call_route(call)}  ·  {call.direction}  ·  {call.status}",
-                id="summary",
-                markup=False,
+            summary = (
+                f"{call_route(call)}  ·  {display_text(call.direction, limit=32)}"
+                f"  ·  {display_text(call.status, limit=32)}"
             )
+            yield Label(plain(summary), id="summary", markup=False)
             if self.others:
-                yield Label(
-                    f"Also on this call: {', '.join(self.others)}", id="presence", markup=False
-                )
+                others = ", ".join(display_text(name, limit=64) for name in self.others)
+                yield Label(plain(f"Also on this call: {others}"), id="presence", markup=False)
 
             yield Label("Twilio fields", classes="section")
             with Grid(id="fields"):
                 for name, value in fields_of(call):
-                    yield Label(str(name), classes="name", markup=False)
-                    yield Label(
+                    yield data_label(name, classes="name", limit=64)
+                    yield data_label(
                         format_value(str(name), value),
                         classes="value null" if value is None else "value",
-                        markup=False,
                     )
 
             yield Label(f"Child legs ({len(self.children_legs)})", classes="section")
             if self.children_legs:
                 with Grid(id="children"):
                     for child in self.children_legs:
-                        yield Label(child.short_sid, classes="sid", markup=False)
-                        yield Label(child.to or NULL, markup=False)
-                        yield Label(
-                            child.status, classes=f"status-{_slug(child.status)}", markup=False
-                        )
+                        yield data_label(child.short_sid, classes="sid")
+                        yield data_label(child.to or NULL)
+                        yield data_label(child.status, classes=status_class(child.status))
             else:
                 yield Label("None.", classes="empty")
 
@@ -188,14 +182,12 @@ class CallDetailScreen(CallboardModal[None]):
                 message = f"{message} (code {entry['code']})"
             if entry.get("operator"):
                 message = f"{message} — {entry['operator']}"
-            yield Label(format_time(entry.get("time")), classes="time", markup=False)
+            yield data_label(format_time(entry.get("time")), classes="time")
             action = str(entry.get("action") or NULL)
-            yield Label(ACTION_NAMES.get(action, action), classes="action", markup=False)
-            yield Label(sent_summary(action, entry.get("parameters")), classes="sent", markup=False)
-            yield Label(
-                str(outcome or NULL), classes=f"outcome outcome-{_slug(outcome)}", markup=False
-            )
-            yield Label(message, classes="message", markup=False)
+            yield data_label(ACTION_NAMES.get(action, action), classes="action")
+            yield data_label(sent_summary(action, entry.get("parameters")), classes="sent")
+            yield data_label(outcome or NULL, classes=f"outcome {outcome_class(outcome)}")
+            yield data_label(message, classes="message")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -25,6 +25,7 @@ from tui.core.config import Destination
 from tui.core.errors import ValidationError
 from tui.core.models import Call
 from tui.core.urls import HTTP_METHODS, validate_method, validate_url
+from tui.ui.plain import plain, plain_lines
 from tui.ui.screens._common import CallboardModal, describe_targets
 
 
@@ -50,7 +51,7 @@ class TransferScreen(CallboardModal[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog") as dialog:
-            dialog.border_title = f"Transfer {describe_targets(self.calls)}"
+            dialog.border_title = plain(f"Transfer {describe_targets(self.calls)}")
             dialog.border_subtitle = "Twilio fetches new TwiML from the URL"
             if self.destinations:
                 yield Label("Destinations", classes="section")
@@ -142,7 +143,7 @@ class TransferScreen(CallboardModal[tuple[str, str] | None]):
 
     def _say(self, text: str, severity: str) -> None:
         message = self.query_one("#message", Static)
-        message.update(text)
+        message.update(plain_lines(text))
         message.set_class(severity == "error", "error")
         message.set_class(severity == "warning", "warning")
 

@@ -29,6 +29,7 @@ from textual.widgets.text_area import LanguageDoesNotExist
 from tui.core.errors import TwimlError, ValidationError
 from tui.core.models import Call
 from tui.core.twiml import MAX_TWIML_CHARS, Snippet, validate_twiml
+from tui.ui.plain import plain, plain_lines
 from tui.ui.screens._common import CallboardModal, describe_targets
 
 VALIDATE_DELAY_S: Final = 0.15
@@ -75,13 +76,16 @@ class TwimlEditorScreen(CallboardModal[str | None]):
             self.snippet = self.snippets[0]
             initial = self._render_form(self.snippet, dict(self.snippet.defaults))
         with Vertical(id="dialog", classes="dialog") as dialog:
-            dialog.border_title = f"Inject TwiML into {describe_targets(self.calls)}"
+            dialog.border_title = plain(f"Inject TwiML into {describe_targets(self.calls)}")
             dialog.border_subtitle = "replaces what the caller hears now"
             with Horizontal(id="body"):
                 with Vertical(id="sidebar"):
                     yield Label("Snippets", classes="section")
                     yield OptionList(
-                        *(Option(s.title, id=f"snippet-{i}") for i, s in enumerate(self.snippets)),
+                        *(
+                            Option(plain(s.title), id=f"snippet-{i}")
+                            for i, s in enumerate(self.snippets)
+                        ),
                         id="snippets",
                     )
                     yield Label("Fill in", classes="section")
@@ -230,7 +234,7 @@ class TwimlEditorScreen(CallboardModal[str | None]):
 
     def _show_status(self, text: str, *, valid: bool) -> None:
         status = self.query_one("#status", Static)
-        status.update(text)
+        status.update(plain_lines(text))
         status.set_class(valid, "valid")
         status.set_class(not valid, "invalid")
 

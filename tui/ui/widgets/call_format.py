@@ -163,7 +163,7 @@ COLUMNS: list[Column] = [
         "Dir",
         4,
         5,
-        lambda c: direction_label(c.direction),
+        lambda c: display_text(direction_label(c.direction)),
         lambda c: direction_label(c.direction),
         search=True,
     ),
@@ -308,7 +308,8 @@ Piece = tuple[str, CellKind]
 
 
 def _sid_cell(call: Call, width: int, is_child: bool) -> str:
-    shown = call.sid if width >= len(call.sid) + _CHILD_PREFIX_WIDTH else call.short_sid
+    sid = display_text(call.sid, limit=64)  # a SID is data too: an ESC in one must stay inert
+    shown = sid if width >= len(sid) + _CHILD_PREFIX_WIDTH else display_text(call.short_sid)
     # The prefix is fitted apart: "└" is not ASCII, and fitting it with the SID would send every
     # child leg down rich's per-character cell measuring (a few ms per full repaint).
     if is_child:
