@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -65,6 +66,18 @@ class MainScreen(FloorMainKeys, Screen[None]):
         self.backend: Backend | None = None
         self._sort_index = 0
         self.floor_init()
+        if read_only:
+            self._hide_writing_keys()
+
+    def _hide_writing_keys(self) -> None:
+        """Read-only: the writing keys leave the footer (a wall board shows none of them), but
+        stay bound, so a press is answered with a note instead of silence."""
+        by_key = self._bindings.key_to_bindings
+        for key, bindings in by_key.items():
+            by_key[key] = [
+                replace(binding, show=False) if binding.action in ACTIONS_THAT_WRITE else binding
+                for binding in bindings
+            ]
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
@@ -113,8 +126,12 @@ class MainScreen(FloorMainKeys, Screen[None]):
         if isinstance(event, PollSucceeded):
             with collector_paused():
                 self.table.apply_diff(event.diff)
-        self.table.stale = header.is_stale
         header.shown = self.table.row_count
+
+    @on(StatusHeader.StaleChanged)
+    def _stale_changed(self, message: StatusHeader.StaleChanged) -> None:
+        """Dim the table exactly when the header says STALE, on the tick as well as on a poll."""
+        self.table.stale = message.stale
 
     @on(CallTable.SelectionChanged)
     def _selection_changed(self, message: CallTable.SelectionChanged) -> None:
@@ -122,13 +139,13 @@ class MainScreen(FloorMainKeys, Screen[None]):
 
     # -- actions -------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide the writing keys in read-only mode, so a wall board shows none of them."""
-        return not (self.read_only and action in ACTIONS_THAT_WRITE)
-
     def _targets(self, verb: str) -> list[Call]:
         if self.read_only:
-            self.notify("Read-only mode: no actions are sent.", severity="warning")
+            self.notify(
+                f"Read-only mode: this console does not {verb} calls; nothing was sent.",
+                title="Read-only",
+                severity="warning",
+            )
             return []
         if self.backend is None:
             self.notify("Not connected yet; nothing was sent.", severity="warning")

@@ -12,10 +12,12 @@ from collections.abc import Mapping
 
 from rich.style import Style
 from rich.text import Text
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui.core.models import LIVE_STATUSES, PollFailed, PollSucceeded
+from tui.core.text import display_text
 
 STATUS_GLYPHS: Mapping[str, str] = {"queued": "◌", "ringing": "◔", "in-progress": "●"}
 
@@ -47,6 +49,16 @@ class StatusHeader(Widget):
         "status-header--in-progress",
     }
 
+    STALE_AFTER_MIN_S = 6.0
+    """The shortest silence after which the table is called stale, whatever the interval."""
+
+    class StaleChanged(Message):
+        """The header started or stopped saying STALE (on a poll or on the once-a-second tick)."""
+
+        def __init__(self, stale: bool) -> None:
+            super().__init__()
+            self.stale = stale
+
     account_name: reactive[str] = reactive("connecting…")
     mode_label: reactive[str] = reactive("")
     read_only: reactive[bool] = reactive(False)
@@ -63,11 +75,23 @@ class StatusHeader(Widget):
         self._interval_s: float | None = None
         self._failure: PollFailed | None = None
         self._unreadable = 0
-        self._stale_after_s = 6.0
+        self._stale_after_s = self.STALE_AFTER_MIN_S
         self._styles: dict[str, Style] = {}
+        self._said_stale = False
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, self.refresh)
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        self.refresh()
+        self._announce_staleness()
+
+    def _announce_staleness(self) -> None:
+        """Tell the screen when STALE appears or goes, so the table dims with the header."""
+        stale = self.is_stale
+        if stale != self._said_stale:
+            self._said_stale = stale
+            self.post_message(self.StaleChanged(stale))
 
     def record(self, event: PollSucceeded | PollFailed) -> None:
         """Take a poll outcome into account and repaint."""
@@ -79,11 +103,14 @@ class StatusHeader(Widget):
             self._last_latency = event.stats.duration_s
             self._interval_s = event.interval_s
             self._unreadable = event.stats.unreadable
-            self._stale_after_s = max(6.0, 2.5 * event.interval_s + event.stats.duration_s)
+            self._stale_after_s = max(
+                self.STALE_AFTER_MIN_S, 2.5 * event.interval_s + event.stats.duration_s
+            )
             self._failure = None
         else:
             self._failure = event
         self.refresh()
+        self._announce_staleness()
 
     @property
     def is_stale(self) -> bool:
@@ -115,7 +142,7 @@ class StatusHeader(Widget):
     def _identity_line(self) -> Text:
         line = Text()
         line.append(" ☎ Callboard ", self._style("title"))
-        line.append(f"  {self.account_name}")
+        line.append(f"  {display_text(self.account_name, limit=64)}")
         if self.mode_label:
             line.append("  ")
             line.append(f" {self.mode_label} ", self._style("demo"))
@@ -163,7 +190,8 @@ class StatusHeader(Widget):
         if self._failure is not None:
             if self._failure.limit_hit:
                 text.append("  LIMIT", self._style("stale"))
-            text.append(f"  {self._failure.reason}; retrying in {self._failure.retry_in_s:.0f} s")
+            reason = display_text(self._failure.reason, limit=160)
+            text.append(f"  {reason}; retrying in {self._failure.retry_in_s:.0f} s")
         elif self._interval_s is not None:
             text.append(f"  every {self._interval_s:g} s", self._style("dim"))
         return text
