@@ -29,10 +29,12 @@ from twilio.base.exceptions import TwilioException
 from tui.core.coordination import ActionClaims
 from tui.core.errors import ActionFailed
 from tui.core.models import Action, ActionResult, Call, Outcome
+from tui.core.outcomes import outcome_from_answer
 from tui.core.sids import validate_call_sid
 from tui.core.twilio_client import (
     ResponseInfo,
     TwilioAccess,
+    TwilioLinkRefused,
     TwilioUnreachable,
     capture_response,
     clean_message,
@@ -48,7 +50,7 @@ UNKNOWN_MESSAGE: Final = "no answer from Twilio — unknown outcome, check the c
 NOT_SENT_MESSAGE: Final = "could not connect to Twilio — nothing was sent"
 DEFAULT_RATE_LIMIT_WAIT_S: Final = 5
 
-_CANCELABLE: Final = frozenset({"queued", "ringing"})
+HANG_UP_STATUS: Final = "completed"
 _ACTION_NOUN: Final = {
     Action.INJECT_TWIML: "TwiML injection",
     Action.REDIRECT: "redirect",
@@ -130,20 +132,21 @@ class ActionService:
         )
 
     async def hang_up(self, calls: Sequence[Call]) -> list[ActionResult]:
-        """End each call: ``canceled`` if it was last seen queued/ringing, else ``completed``.
+        """End each call with ``Status=completed``, which ends a call in any live state.
 
-        If a ringing call is answered before the cancel arrives, Twilio answers 21220; that is
-        reported (nothing changed), never retried with ``completed`` behind the supervisor's back.
+        ``canceled`` would race: Twilio documents that it does not affect a call already in
+        progress, and answers 200 all the same, so a ringing call answered just before the
+        request arrived would stay up while the console said "canceled". What happened is read
+        from the call Twilio returns (:func:`outcome_from_answer`).
         """
         self._refuse_if_read_only()
         _validate_sids(calls)
 
         async def send(call: Call) -> Any:
-            status = hang_up_status(call)
-            return await self._access.client.calls(call.sid).update_async(status=status)
+            return await self._access.client.calls(call.sid).update_async(status=HANG_UP_STATUS)
 
         return await self._run(
-            calls, Action.HANG_UP, send, lambda call: {"status": hang_up_status(call)}
+            calls, Action.HANG_UP, send, lambda _call: {"status": HANG_UP_STATUS}
         )
 
     # ------------------------------------------------------------------ machinery
@@ -217,6 +220,8 @@ class ActionService:
                 return twilio_error_result(call, action, exc, info, parameters)
             except TimeoutError:
                 return ActionResult(call.sid, action, Outcome.UNKNOWN, UNKNOWN_MESSAGE)
+            except TwilioLinkRefused as exc:
+                return ActionResult(call.sid, action, Outcome.REFUSED, str(exc))
             except (aiohttp.ClientConnectorError, TwilioUnreachable):
                 # The connection was never made: the request did not leave this machine.
                 return ActionResult(call.sid, action, Outcome.REFUSED, NOT_SENT_MESSAGE)
@@ -230,15 +235,7 @@ class ActionService:
                     Outcome.UNKNOWN,
                     f"unexpected error ({type(exc).__name__}) — unknown outcome, check the call",
                 )
-        status = getattr(instance, "status", None)
-        call_status = str(status) if status else None
-        return ActionResult(
-            call.sid,
-            action,
-            Outcome.APPLIED,
-            _applied_message(action, parameters),
-            call_status=call_status,
-        )
+        return outcome_from_answer(call, action, instance, parameters)
 
     async def _audited(self, result: ActionResult, parameters: Mapping[str, str]) -> ActionResult:
         """Write ``result`` to the audit log and only then hand it back.
@@ -268,23 +265,13 @@ class ActionService:
 
 
 def hang_up_status(call: Call) -> str:
-    """``canceled`` for a call last seen queued or ringing, ``completed`` otherwise."""
-    return "canceled" if call.status in _CANCELABLE else "completed"
+    """The ``Status`` a hang-up sends: ``completed`` for a call in any live state."""
+    return HANG_UP_STATUS
 
 
 def _validate_sids(calls: Sequence[Call]) -> None:
     for call in calls:
         validate_call_sid(call.sid)
-
-
-def _applied_message(action: Action, parameters: Mapping[str, str]) -> str:
-    if action is Action.INJECT_TWIML:
-        return "TwiML sent: the call is now running it"
-    if action is Action.REDIRECT:
-        return f"redirected: Twilio is fetching TwiML from {parameters.get('url', 'the URL')}"
-    if parameters.get("status") == "canceled":
-        return "canceled before it was answered"
-    return "hung up"
 
 
 def twilio_error_result(

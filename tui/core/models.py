@@ -158,3 +158,6 @@ class ActionResult:
     message: str
     code: int | None = None
     call_status: str | None = None
+    """The call's status in Twilio's answer (``None`` when there was no readable answer)."""
+    returned_sid: str | None = None
+    """The SID Twilio's answer named; an answer about another call is an unknown outcome."""
