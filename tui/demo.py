@@ -26,7 +26,9 @@ def demo_backend_factory(
 
     @asynccontextmanager
     async def run(on_event: PollListener) -> AsyncIterator[Backend]:
-        async with EmbeddedSimulator(seed=seed, live_calls=live_calls, traffic=True) as sim:
+        async with EmbeddedSimulator(
+            seed=seed, live_calls=live_calls, traffic=True, floor=True
+        ) as sim:
             credentials = Credentials(
                 account_sid=sim.account_sid,
                 username=sim.account_sid,

@@ -19,6 +19,7 @@ from aiohttp import web
 from tui.sim.clock import Clock, RealClock
 from tui.sim.engine import CallEngine
 from tui.sim.faults import FaultInjector, FaultSpec
+from tui.sim.floor_traffic import FloorTraffic
 from tui.sim.server import Credentials, RequestRecord, SimulatorServer
 from tui.sim.sids import new_secret, new_sid
 from tui.sim.traffic import SyntheticTraffic
@@ -34,6 +35,7 @@ class EmbeddedSimulator:
         live_calls: int = 0,
         rate: float | None = None,
         traffic: bool = False,
+        floor: bool = False,
         faults: FaultSpec | str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -61,6 +63,8 @@ class EmbeddedSimulator:
         )
         self.faults = FaultInjector(self.clock, faults, seed=seed)
         self.traffic = SyntheticTraffic(self.engine, seed=seed, target_live=live_calls, rate=rate)
+        self.floor_traffic = FloorTraffic(self.engine, seed=seed) if floor else None
+        """Demo floor traffic (queues, agents, rooms); see :mod:`tui.sim.floor_traffic`."""
         self.request_log: list[RequestRecord] = []
         self.base_url = ""
         self._runner: web.AppRunner | None = None
@@ -83,6 +87,8 @@ class EmbeddedSimulator:
         self.traffic.populate(self.live_calls)
         if self.traffic_enabled:
             self.traffic.start()
+        if self.floor_traffic is not None:
+            self.floor_traffic.start()
         server = SimulatorServer(
             engine=self.engine,
             faults=self.faults,
@@ -90,7 +96,7 @@ class EmbeddedSimulator:
             friendly_name=self.friendly_name,
             created_at=self._created_at,
             request_log=self.request_log,
-            stats_extra=lambda: {"traffic": self.traffic.stats()},
+            stats_extra=lambda: {"traffic": self.traffic.stats(), "floor": self._floor_stats()},
         )
         runner = web.AppRunner(server.build_app(), access_log=None, handle_signals=False)
         await runner.setup()
@@ -103,9 +109,25 @@ class EmbeddedSimulator:
         self.base_url = f"http://{host}:{self.port}"
         await self.engine.start()
 
+    def _floor_stats(self) -> dict[str, object]:
+        floor = self.engine.floor
+        stats: dict[str, object] = {
+            "rooms": len(floor.conferences.live_by_name),
+            "queued": {q.friendly_name: len(q.members) for q in floor.queues.ordered},
+            "recordings": len(floor.recordings.by_sid),
+        }
+        if self.floor_traffic is not None:
+            made = self.floor_traffic.stats
+            stats.update(
+                callers=made.callers, conversations=made.conversations, abandoned=made.abandoned
+            )
+        return stats
+
     async def stop(self) -> None:
         """Stop serving and cancel timers and webhooks in flight."""
         self.traffic.stop()
+        if self.floor_traffic is not None:
+            self.floor_traffic.stop()
         await self.engine.stop()
         if self._runner is not None:
             await self._runner.cleanup()

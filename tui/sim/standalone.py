@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--auth-token", default=None, help="auth token to accept")
     parser.add_argument("--no-traffic", action="store_true", help="no arrivals after the start")
     parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="a contact-centre floor too: queues Support, Sales, Billing; agents in rooms",
+    )
+    parser.add_argument(
         "--manual-clock",
         action="store_true",
         help="time stands still until POST /_sim/advance (for scripted tests)",
@@ -123,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         live_calls=args.calls,
         rate=args.rate,
         traffic=not args.no_traffic,
+        floor=args.floor,
         faults=faults,
         host=args.host,
         port=args.port,

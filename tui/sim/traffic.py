@@ -27,7 +27,8 @@ from tui.sim.phone_numbers import caller_name, caller_number, uk_number, us_numb
 from tui.sim.sids import new_sid
 from tui.sim.twiml_parser import parse_twiml_cached, say_seconds
 
-QUEUES: Final = ("support", "billing", "sales")
+QUEUES: Final = ("Support", "Billing", "Sales")
+"""The floor's queues (:mod:`tui.sim.floor_traffic` serves the same three)."""
 _GREETING: Final = (
     "Thank you for calling Northwind. Calls may be recorded for quality and training purposes."
 )
