@@ -108,6 +108,20 @@ async def test_participant_create_dials_a_new_leg_into_the_room(
     assert conf.status == "in-progress"
 
 
+async def test_participant_create_by_friendly_name_opens_the_room(
+    sim: EmbeddedSimulator, client: Client
+) -> None:
+    added = await client.conferences("task-WT123").participants.create_async(
+        from_="+18889371204", to="+14155550123", label="customer"
+    )
+    (room,) = await client.conferences.list_async(friendly_name="task-WT123")
+    assert added.conference_sid == room.sid and room.status == "init"
+    await sim.advance(10)
+    assert (await client.conferences(room.sid).fetch_async()).status == "in-progress"
+    (joined,) = await client.conferences(room.sid).participants.list_async()
+    assert joined.label == "customer" and joined.status == "connected"
+
+
 async def test_participant_create_in_a_room_that_ended_is_16022(
     sim: EmbeddedSimulator, client: Client
 ) -> None:

@@ -57,7 +57,7 @@ class ConferenceRooms:
 
     # --------------------------------------------------------------------------- rooms
 
-    def _open(self, name: str, at: float) -> Conference:
+    def open(self, name: str, at: float) -> Conference:
         floor = self.floor
         conf = Conference(
             sid=floor.new_sid("CF"),
@@ -130,7 +130,7 @@ class ConferenceRooms:
                 return
         else:
             name = target.value
-            conf = self.live_by_name.get(name) or self._open(name, at)
+            conf = self.live_by_name.get(name) or self.open(name, at)
             coach = target.attr("coach") or None
             if coach is not None:
                 coached = conf.participants.get(coach)

@@ -240,12 +240,16 @@ class FloorRoutes:
         )
 
     async def create_participant(self, request: web.Request) -> web.StreamResponse:
-        conf = self.floor.conferences.get(request.match_info["cf"])
-        if conf is None or not conf.live:
-            raise conference_gone(request.match_info["cf"])
+        key = request.match_info["cf"]
+        rooms = self.floor.conferences
+        conf = rooms.get(key) or rooms.live_by_name.get(key)
+        if (conf is not None and not conf.live) or (conf is None and key.startswith("CF")):
+            raise conference_gone(key)
         form = await _form(request)
         parsed = parse_create_participant(form, await _events(request, "StatusCallbackEvent"))
-        participant = self.floor.conferences.add(conf, parsed, self.engine.now())
+        if conf is None:  # a friendly name: the room opens when the leg joins it
+            conf = rooms.open(key, self.engine.now())
+        participant = rooms.add(conf, parsed, self.engine.now())
         return _json(self._render_participant(participant, created=True), status=201)
 
     async def fetch_participant(self, request: web.Request) -> web.StreamResponse:

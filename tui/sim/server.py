@@ -10,6 +10,8 @@ API routes (all JSON, ``.json`` suffix, HTTP basic auth with the Account SID + a
     POST   /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json     update
     DELETE /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json     delete an ended call
     GET    /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}/Notifications.json
+    …      Conferences, Participants, Queues, Members, Call and Conference Recordings:
+           see :mod:`tui.sim.floor_routes`
 
 Admin routes (same credentials; never subject to faults)::
 
