@@ -158,3 +158,42 @@ async def test_a_full_queue_sends_the_caller_on_with_queue_full(
     await sim.advance(0)
     (hit,) = twiml_app.hits_to("/full")
     assert hit.params["QueueResult"] == "queue-full" and hit.params["QueueSid"] == queue.sid
+
+
+async def test_conference_status_callbacks_tell_the_room_history(
+    sim: EmbeddedSimulator, client: Client, twiml_app: TwimlApp
+) -> None:
+    events = twiml_app.serve("/events", "")
+    customer = await answered(
+        sim,
+        conference(
+            "h", statusCallback=events, statusCallbackEvent="start end join leave hold mute",
+            endConferenceOnExit="true",
+        ),
+    )  # fmt: skip
+    agent = await answered(sim, conference("h"), from_="+14155550101")
+    (room,) = await client.conferences.list_async(friendly_name="h")
+    people = client.conferences(room.sid).participants
+    await people(agent).update_async(muted=True)
+    await people(customer).update_async(hold=True)
+    await client.calls(customer).update_async(status="completed")
+    await sim.advance(0)
+    hits = sorted(twiml_app.hits_to("/events"), key=lambda h: int(h.params["SequenceNumber"]))
+    seen = [(h.params["StatusCallbackEvent"], h.params.get("CallSid")) for h in hits]
+    assert seen == [
+        ("participant-join", customer),
+        ("conference-start", None),
+        ("participant-join", agent),
+        ("participant-mute", agent),
+        ("participant-hold", customer),
+        ("participant-leave", customer),
+        ("participant-leave", agent),
+        ("conference-end", None),
+    ]
+    assert [int(h.params["SequenceNumber"]) for h in hits] == list(range(1, 9))
+    assert hits[5].params["ReasonParticipantLeft"] == "participant_hung_up"
+    assert hits[6].params["ReasonParticipantLeft"] == "conference_ended"
+    assert hits[7].params["ReasonConferenceEnded"] == (
+        "participant-with-end-conference-on-exit-left"
+    )
+    assert hits[7].params["CallSidEndingConference"] == customer

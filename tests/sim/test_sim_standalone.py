@@ -59,3 +59,35 @@ def test_standalone_process_prints_credentials_serves_and_stops_on_ctrl_c() -> N
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_standalone_floor_serves_queues_and_rooms_to_the_sdk() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.sim", "--port", "0", "--calls", "0", "--seed", "4", "--floor"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(3)]
+        found = re.search(
+            r"export TWILIO_ACCOUNT_SID=(AC\w{32}) TWILIO_AUTH_TOKEN=(\w+) CALLBOARD_API_URL=(\S+)",
+            lines[2],
+        )
+        assert found, lines
+        sid, token, url = found.groups()
+        client = Client(sid, token, http_client=LoopbackHttpClient(url))
+        assert {q.friendly_name for q in client.queues.list()} == {"Support", "Sales", "Billing"}
+        rooms = client.conferences.list(status="in-progress")
+        assert len(rooms) >= 5
+        legs = client.conferences(rooms[0].sid).participants.list()
+        assert len(legs) == 2 and any(p.call_sid for p in legs if p.end_conference_on_exit)
+        stats = requests.get(f"{url}/_sim/stats", auth=(sid, token), timeout=5).json()
+        assert stats["floor"]["rooms"] >= 5 and stats["floor"]["callers"] > 0
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

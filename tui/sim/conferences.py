@@ -19,7 +19,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Final
 from xml.sax.saxutils import escape
 
-from tui.sim import api_errors
+from tui.sim import api_errors, conference_events
 from tui.sim.api_errors import ApiError
 from tui.sim.api_params import CreateCallRequest
 from tui.sim.call_record import CallRecord
@@ -81,6 +81,7 @@ class ConferenceRooms:
     def _start(self, conf: Conference, at: float, call_sid: str) -> None:
         conf.status = "in-progress"
         conf.updated_at = at
+        conference_events.send(self.floor, conf, "start", at)
         if conf.record:
             self.floor.recordings.start_conference(conf, call_sid, at)
 
@@ -99,6 +100,7 @@ class ConferenceRooms:
         conf.participants.clear()
         for participant in leftovers:
             self.room_of.pop(participant.call_sid, None)
+        self._ended_events(conf, [p for p in leftovers if p.joined], at)
         engine = self.floor.engine
         for participant in leftovers:
             call = engine.get(participant.call_sid)
@@ -163,11 +165,18 @@ class ConferenceRooms:
             conf.participants[call.sid] = participant
             if (target.attr("record") or "") == "record-from-start":
                 conf.record = True
+            conference_events.subscribe(
+                conf,
+                target.attr("statusCallback"),
+                target.attr("statusCallbackMethod"),
+                conference_events.parse_events(target.attr("statusCallbackEvent")),
+            )
         self.room_of[call.sid] = conf.sid
         participant.joined = True
         participant.dial = verb
         participant.updated_at = at
         conf.updated_at = at
+        conference_events.send(floor, conf, "join", at, participant)
         if conf.status == "init":
             if participant.start_conference_on_enter:
                 self._start(conf, at, call.sid)
@@ -197,12 +206,49 @@ class ConferenceRooms:
         for other in conf.participants.values():
             if other.call_sid_to_coach == call_sid:
                 other.updated_at = at
+        self._left_event(conf, participant, at, kicked)
         how = "kicked" if kicked else "left"
         if participant.end_conference_on_exit:
             self.end(conf, at, f"participant-with-end-conference-on-exit-{how}", call_sid)
         elif not any(p.joined for p in conf.participants.values()):
             self.end(conf, at, f"last-participant-{how}", call_sid)
         return True
+
+    def _ended_events(self, conf: Conference, stayed: list[Participant], at: float) -> None:
+        """``participant-leave`` for those still in the room, then ``conference-end``; queued
+        behind the leave of whoever ended it, so the sequence numbers come in Twilio's order."""
+        if conf.status_callback is None:
+            return
+
+        def later(when: float) -> None:
+            why = {"ReasonParticipantLeft": "conference_ended"}
+            for participant in stayed:
+                conference_events.send(self.floor, conf, "leave", when, participant, extra=why)
+            conference_events.send(self.floor, conf, "end", when)
+
+        self.floor.engine.at(at, later)
+
+    def _left_event(
+        self, conf: Conference, participant: Participant, at: float, kicked: bool
+    ) -> None:
+        """``participant-leave`` with why: kicked, hung up, or its call was given new TwiML."""
+        if conf.status_callback is None or "leave" not in conf.status_callback_events:
+            return
+        call = self.floor.engine.get(participant.call_sid)
+
+        def later(when: float) -> None:
+            if kicked:
+                reason = "participant_kicked"
+            elif call is not None and call.is_live:
+                reason = "participant_updated_via_api"
+            else:
+                reason = "participant_hung_up"
+            extra = {"ReasonParticipantLeft": reason}
+            if call is not None:
+                extra["ParticipantCallStatus"] = call.status
+            conference_events.send(self.floor, conf, "leave", when, participant, extra=extra)
+
+        self.floor.engine.at(at, later)
 
     def kick(self, conf: Conference, participant: Participant, at: float) -> None:
         """``DELETE …/Participants/{CallSid}.json``: out of the room; the call goes on."""
@@ -280,6 +326,12 @@ class ConferenceRooms:
         )
         conf.participants[call.sid] = participant
         self.room_of[call.sid] = conf.sid
+        conference_events.subscribe(
+            conf,
+            request.conference_status_callback,
+            request.conference_status_callback_method,
+            request.conference_status_callback_events,
+        )
         if request.conference_record:
             conf.record = True
             if conf.status == "in-progress" and not any(
@@ -313,6 +365,8 @@ class ConferenceRooms:
                 )
             self._check_coachee(conf, coachee)
         call = floor.engine.get(participant.call_sid)
+        was = (participant.muted, participant.hold, participant.coaching,
+               participant.call_sid_to_coach)  # fmt: skip
         if request.muted is not None:
             participant.muted = request.muted
         if request.hold is not None:
@@ -332,6 +386,13 @@ class ConferenceRooms:
             floor.request_url("announce", call, request.announce_url, request.announce_method)
         participant.updated_at = at
         conf.updated_at = at
+        if participant.joined:
+            if participant.muted != was[0]:
+                conference_events.send(floor, conf, "mute", at, participant, on=participant.muted)
+            if participant.hold != was[1]:
+                conference_events.send(floor, conf, "hold", at, participant, on=participant.hold)
+            if (participant.coaching, participant.call_sid_to_coach) != was[2:]:
+                conference_events.send(floor, conf, "modify", at, participant)
 
     def announce(self, conf: Conference, url: str, method: str) -> None:
         """``AnnounceUrl`` on the room: fetched once, for the room (with its first participant)."""

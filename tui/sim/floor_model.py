@@ -72,6 +72,10 @@ class Conference:
     max_participants: int = DEFAULT_MAX_PARTICIPANTS
     record: bool = False
     recording_sids: list[str] = field(default_factory=list)
+    status_callback: str | None = None
+    status_callback_method: str = "POST"
+    status_callback_events: frozenset[str] = frozenset()
+    callback_sequence: int = 0
 
     @property
     def live(self) -> bool:

@@ -23,6 +23,7 @@ from tui.sim.api_params import (
     normalize_endpoint,
     parse_list,
 )
+from tui.sim.conference_events import parse_events
 from tui.sim.floor_model import MAX_QUEUE_SIZE
 from tui.sim.sids import CALL_SID_RE
 
@@ -69,10 +70,13 @@ class CreateParticipantRequest:
     status_callback_method: str = "POST"
     status_callback_events: frozenset[str] = frozenset({"completed"})
     conference_record: bool = False
+    conference_status_callback: str | None = None
+    conference_status_callback_method: str = "POST"
+    conference_status_callback_events: frozenset[str] = frozenset()
 
 
 def parse_create_participant(
-    form: Mapping[str, str], events: Sequence[str]
+    form: Mapping[str, str], events: Sequence[str], conference_events: Sequence[str] = ()
 ) -> CreateParticipantRequest:
     to = normalize_endpoint(form.get("To"))
     from_ = normalize_endpoint(form.get("From"))
@@ -134,6 +138,9 @@ def parse_create_participant(
         status_callback_method=_method(form, "StatusCallbackMethod"),
         status_callback_events=chosen or frozenset({"completed"}),
         conference_record=(form.get("ConferenceRecord") or "") in ("true", "record-from-start"),
+        conference_status_callback=_optional_url(form, "ConferenceStatusCallback"),
+        conference_status_callback_method=_method(form, "ConferenceStatusCallbackMethod"),
+        conference_status_callback_events=parse_events(" ".join(conference_events)),
     )
 
 
