@@ -392,8 +392,13 @@ async def _run(args: argparse.Namespace) -> Exit:
     credentials = _credentials(args, settings)
     request = _request(args, settings) if args.command in ("hangup", "redirect", "twiml") else None
     if request is not None:
-        if args.read_only:
-            raise _Stop(Exit.REFUSED, "read-only: nothing was sent to Twilio.")
+        if args.read_only or (credentials is not None and credentials.read_only):
+            why = (
+                "--read-only"
+                if args.read_only
+                else f"{credentials and credentials.source} is read-only"
+            )
+            raise _Stop(Exit.REFUSED, f"{why}: nothing was sent to Twilio.")
         if not args.yes and not _interactive(args):
             raise _Stop(
                 Exit.USAGE,

@@ -52,6 +52,8 @@ def _list(args: argparse.Namespace) -> Exit:
     entries = []
     for name, profile in sorted(settings.profiles.items()):
         login = f"API key {profile.api_key}" if profile.api_key else "auth token"
+        if profile.read_only:
+            login += " (read-only)"
         entry = {
             "name": name,
             "default": name == settings.default_profile,
@@ -61,6 +63,7 @@ def _list(args: argparse.Namespace) -> Exit:
             "region": profile.region,
             "edge": profile.edge,
             "api_url": profile.api_url,
+            "read_only": profile.read_only,
         }
         entries.append(entry)
         mark = "*" if entry["default"] else ""

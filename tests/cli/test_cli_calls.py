@@ -205,3 +205,22 @@ def test_at_a_terminal_it_asks_first_and_only_yes_sends(
     assert code == expected
     assert asked and "cannot be undone" in asked[0] and sid in err
     assert sim_thread.status(sid) == ("completed" if answer == "y" else "in-progress")
+
+
+def test_a_read_only_profile_refuses_actions_from_scripts_too(
+    sim_thread: SimThread, capsys: pytest.CaptureFixture[str], tmp_env: Path
+) -> None:
+    sim = sim_thread.sim
+    config = tmp_env / "config.toml"
+    config.write_text(
+        f'[profiles.board]\naccount_sid = "{sim.account_sid}"\nauth_token = "{sim.auth_token}"\n'
+        f'api_url = "{sim.base_url}"\nread_only = true\n',
+        encoding="utf-8",
+    )
+    config.chmod(0o600)
+    sid = in_progress(sim_thread)[0]
+    code, _, err = run(capsys, "hangup", sid, "--yes", "--profile", "board")
+    assert code == Exit.REFUSED and "profile 'board' is read-only" in err
+    assert sim_thread.updates() == []
+    code, out, _ = run(capsys, "list", "--profile", "board")
+    assert code == Exit.OK and sid in out

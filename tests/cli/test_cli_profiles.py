@@ -128,3 +128,15 @@ def test_an_imported_api_key_profile_reaches_the_account(
     out, _ = capsys.readouterr()
     assert code == Exit.OK
     assert {c["sid"] for c in json.loads(out)} == set(sim_thread.live_sids())
+
+
+def test_read_only_must_be_a_boolean(tmp_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_env / "config.toml"
+    config.write_text(
+        f'[profiles.board]\naccount_sid = "{ACCOUNT}"\napi_key = "{KEY}"\napi_secret = "x"\n'
+        'read_only = "yes"\n',
+        encoding="utf-8",
+    )
+    config.chmod(0o600)
+    code, _, err = run(capsys, "list")
+    assert code == Exit.CONFIG and "line 5" in err and "read_only must be true or false" in err

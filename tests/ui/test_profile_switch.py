@@ -27,8 +27,14 @@ async def two_accounts(tmp_env: Path) -> AsyncIterator[tuple[EmbeddedSimulator, 
         yield day, night
 
 
-def profile(name: str, sim: EmbeddedSimulator) -> Profile:
-    return Profile(name, sim.account_sid, auth_token=Secret(sim.auth_token), api_url=sim.base_url)
+def profile(name: str, sim: EmbeddedSimulator, *, read_only: bool = False) -> Profile:
+    return Profile(
+        name,
+        sim.account_sid,
+        auth_token=Secret(sim.auth_token),
+        api_url=sim.base_url,
+        read_only=read_only,
+    )
 
 
 def table_sids(app: RecordingApp) -> set[str]:
@@ -75,3 +81,27 @@ async def test_switching_profile_reconnects_and_names_it_in_the_header(
         )
         backend = app.main_screen.backend
         assert backend is not None and backend.credentials.profile == "night"
+
+
+async def test_a_read_only_profile_hides_and_refuses_the_actions(
+    two_accounts: tuple[EmbeddedSimulator, EmbeddedSimulator],
+) -> None:
+    day, _ = two_accounts
+    settings = replace(
+        Settings(profiles={"board": profile("board", day, read_only=True)}), poll_interval_s=0.5
+    )
+    credentials = resolve_credentials({}, settings, "board")
+    assert credentials is not None and credentials.read_only
+    app = RecordingApp(backend_factory(credentials, settings), settings)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_until(pilot, lambda: table_sids(app) == live(day), "the board's calls")
+        main = app.main_screen
+        assert main.read_only and main.query_one(StatusHeader).read_only
+        shown = {b.action for _, b, enabled, _ in main.active_bindings.values() if b.show}
+        assert "hang_up" not in shown and "redirect" not in shown
+        backend = main.backend
+        assert backend is not None and backend.actions.read_only
+        before = live(day)
+        await pilot.press("h")
+        await wait_until(pilot, lambda: "Read-only" in app.toast_text(), "the read-only note")
+        assert live(day) == before

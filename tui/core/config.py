@@ -25,6 +25,7 @@ The file (every table and key is optional; unknown keys are errors)::
     region = "ie1"             # optional: Twilio region and edge
     edge = "dublin"
     # api_url = "http://127.0.0.1:8080"   # optional: another API host (simulator, proxy)
+    # read_only = true         # optional: refuse every action with this profile (wall board)
 
     [[destinations]]           # redirect targets offered by the transfer picker
     name = "Main menu"
@@ -87,6 +88,7 @@ _TOP_LEVEL: Final = (
 _CALLBOARD_KEYS: Final = ("poll_interval", "request_timeout", "operator", "default_profile")
 _PROFILE_KEYS: Final = (
     "account_sid", "auth_token", "api_key", "api_secret", "region", "edge", "api_url",
+    "read_only",
 )  # fmt: skip
 _DESTINATION_KEYS: Final = ("name", "url", "method")
 _SNIPPET_KEYS: Final = ("key", "title", "template", "defaults")
@@ -150,6 +152,8 @@ class Profile:
     region: str | None = None
     edge: str | None = None
     api_url: str | None = None
+    read_only: bool = False
+    """``read_only = true``: a wall board; every action is refused, in the console and scripts."""
 
 
 def _empty_profiles() -> Mapping[str, Profile]:
@@ -518,11 +522,19 @@ def _load_profile(config: _Config, name: str, value: object) -> Profile:
         region=_name_token(config, table, "region", path),
         edge=_name_token(config, table, "edge", path),
         api_url=_url(config, table, "api_url", path),
+        read_only=_flag(config, table, "read_only", path),
     )
     missing = _profile_gap(profile)
     if missing:
         raise config.error(f"profile '{name}' {missing}", path)
     return profile
+
+
+def _flag(config: _Config, table: Mapping[str, object], key: str, path: _KeyPath) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise config.error(f"{key} must be true or false, got {_describe(value)}", (*path, key))
+    return value
 
 
 def _profile_gap(profile: Profile) -> str | None:
@@ -747,6 +759,7 @@ def _from_profile(settings: Settings, name: str) -> Credentials:
         api_url=found.api_url,
         source=f"profile '{name}'",
         profile=name,
+        read_only=found.read_only,
     )
 
 

@@ -32,3 +32,5 @@ class Credentials:
     demo: bool = False
     profile: str | None = None
     """The ``[profiles.NAME]`` these came from, for the header and the profile switcher."""
+    read_only: bool = False
+    """The profile says ``read_only = true``: the back end refuses every action."""

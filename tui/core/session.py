@@ -84,6 +84,7 @@ async def open_backend(
     cancelling the source.
     """
     hub = coordination
+    read_only = read_only or credentials.read_only
     audit = AuditLog(audit_log_path(), mirror=hub.audit_mirror if hub else None)
     async with TwilioAccess(credentials, timeout_s=settings.request_timeout_s) as access:
         source: CallSource

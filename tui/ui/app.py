@@ -58,6 +58,8 @@ class CallboardApp(App[None]):
         self.settings = settings
         self.main_screen = MainScreen(settings, read_only=read_only, mode_label=mode_label)
         self._heap_frozen = False
+        self.started_read_only = read_only
+        """``--read-only`` as given: a profile switched to later is read-only too, or by its own."""
         self._backend_worker: Worker[None] | None = None
 
     def notify(

@@ -102,7 +102,7 @@ def connect_profile(app: CallboardApp, name: str) -> bool:
         app.notify(str(error), title="Cannot switch", severity="error", markup=False)
         return False
     assert credentials is not None
-    read_only = app.main_screen.read_only
+    read_only = app.started_read_only
     factory = backend_factory(credentials, app.settings, read_only=read_only)
     screen = MainScreen(app.settings, read_only=read_only, mode_label=profile_label(credentials))
     app.main_screen = screen

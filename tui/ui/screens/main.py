@@ -110,6 +110,10 @@ class MainScreen(FloorMainKeys, Screen[None]):
         profile = profile_label(message.backend.credentials)
         if profile and profile not in header.mode_label:
             header.mode_label = "  ".join(filter(None, (profile, header.mode_label)))
+        if message.backend.credentials.read_only and not self.read_only:
+            self.read_only = header.read_only = True  # a read_only profile: hide the actions
+            self._hide_writing_keys()
+            self.refresh_bindings()
         presence = message.backend.presence
         if presence is not None:
             presence.subscribe(lambda: self.table.set_watched(presence.watched()))
