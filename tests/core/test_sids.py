@@ -40,9 +40,27 @@ def test_account_and_api_key_sids() -> None:
     assert not is_api_key_sid(None)
 
 
-@pytest.mark.parametrize("number", ["+14155550100", "+447700900123", "+12", "+123456789012345"])
+@pytest.mark.parametrize(
+    "number", ["+14155550100", "+447911123456", "+33612345678", "+15005550006", "+8613800138000"]
+)
 def test_e164_numbers_are_accepted(number: str) -> None:
     assert validate_e164(number) == number
+
+
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [
+        ("+12", "not a phone number"),
+        ("+1415555010", "too short"),
+        ("+123456789012345", "too long"),
+        ("+14155550100123", "too long"),
+        ("+15551234567", "not in any range"),
+        ("+447700900123", "not in any range"),  # Ofcom's numbers for drama: never dialled
+    ],
+)
+def test_e164_shaped_numbers_that_cannot_be_dialled_are_refused(number: str, reason: str) -> None:
+    with pytest.raises(ValidationError, match=f"cannot be dialled: it is {reason}"):
+        validate_e164(number)
 
 
 @pytest.mark.parametrize(

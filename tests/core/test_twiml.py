@@ -217,8 +217,8 @@ _safe_url = st.builds(
     st.text(string.ascii_letters + string.digits, min_size=1, max_size=8),
 )
 _number = st.builds(
-    "+{}{}".format, st.integers(1, 9), st.text(string.digits, min_size=1, max_size=13)
-)
+    "+1415555{:04d}".format, st.integers(100, 199)
+) | st.sampled_from(["+447911123456", "+33612345678", "+8613800138000", "+15005550006"])
 
 
 def _verb(kind: str, value: str, loop: int) -> str:
@@ -264,10 +264,10 @@ def test_builtin_snippets() -> None:
     # Laid out one element per line, so the editor opens on TwiML that reads (and edits) easily.
     hang_up = _builtin("hang-up").render({})
     assert hang_up.splitlines() == ["<Response>", "  <Hangup/>", "</Response>"]
-    assert _builtin("dial-agent").render({"agent_number": "+15551234567"}).splitlines() == [
+    assert _builtin("dial-agent").render({"agent_number": "+14155550123"}).splitlines() == [
         "<Response>",
         "  <Dial>",
-        "    <Number>+15551234567</Number>",
+        "    <Number>+14155550123</Number>",
         "  </Dial>",
         "</Response>",
     ]
@@ -331,3 +331,13 @@ def test_snippets_are_hashable_and_defaults_immutable() -> None:
     defaults["url"] = "changed"
     assert snippet.defaults["url"] == "https://x.example/a.mp3"
     assert hash(snippet) == hash(Snippet("k", "t", snippet.template, {"url": "other"}))
+
+
+@pytest.mark.parametrize("number", ["+12", "+1415555010", "+15551234567"])
+def test_numbers_in_twiml_are_checked_with_phonenumbers(number: str) -> None:
+    with pytest.raises(TwimlError, match="cannot be dialled"):
+        validate_twiml(f"<Response><Dial><Number>{number}</Number></Dial></Response>")
+    with pytest.raises(TwimlError, match="cannot be dialled"):
+        validate_twiml(f"<Response><Dial>{number}</Dial></Response>")
+    with pytest.raises(ValidationError, match="cannot be dialled"):
+        _builtin("dial-agent").render({"agent_number": number})

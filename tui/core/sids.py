@@ -11,6 +11,7 @@ import re
 from typing import Final
 
 from tui.core.errors import SidError, ValidationError
+from tui.core.phone import phone_problem
 
 CALL_SID_RE: Final = re.compile(r"CA[0-9a-f]{32}")
 """A Call SID: ``CA`` then 32 lowercase hex digits (Twilio always emits lowercase)."""
@@ -70,8 +71,11 @@ def is_api_key_sid(text: object) -> bool:
 
 
 def is_e164(text: object) -> bool:
-    """True when ``text`` is an E.164 phone number such as ``+14155550100``."""
-    return isinstance(text, str) and E164_RE.fullmatch(text) is not None
+    """True when ``text`` is an E.164 phone number such as ``+14155550100`` that can be dialled
+    (a valid number of its country, checked with ``phonenumbers``)."""
+    return (
+        isinstance(text, str) and E164_RE.fullmatch(text) is not None and not phone_problem(text)
+    )
 
 
 def validate_e164(text: str) -> str:
@@ -85,6 +89,11 @@ def validate_e164(text: str) -> str:
         return number
     if not number:
         raise ValidationError("A phone number is required.")
+    if isinstance(number, str) and E164_RE.fullmatch(number):
+        raise ValidationError(
+            f"{_shown(number)} cannot be dialled: it is {phone_problem(number)} (checked with "
+            "phonenumbers)."
+        )
     raise ValidationError(
         f"{_shown(str(number))} is not an E.164 phone number: write '+', the country code and "
         "the number, digits only (for example +14155550100)."

@@ -12,7 +12,7 @@ import re
 from typing import Final
 
 from tui.core.errors import ValidationError
-from tui.core.sids import E164_RE
+from tui.core.sids import is_e164
 
 SIP_RE: Final = re.compile(r"sip:[A-Za-z0-9._~%!$&'()*+,;=:-]+@[A-Za-z0-9.-]+(?::\d{1,5})?")
 """``sip:user@host[:port]``; parameters after ``;`` are allowed in the user part as Twilio does."""
@@ -28,7 +28,7 @@ ADDRESS_HELP: Final = (
 
 def address_kind(text: str) -> str | None:
     """``phone``, ``sip`` or ``client`` for a valid address, else ``None``."""
-    if E164_RE.fullmatch(text):
+    if is_e164(text):
         return "phone"
     if SIP_RE.fullmatch(text):
         return "sip"
@@ -50,7 +50,7 @@ def validate_address(text: object, *, what: str = "the number to dial") -> str:
 def validate_caller_id(text: object) -> str:
     """A caller ID Twilio accepts for ``From``: an E.164 number or a ``client:`` identity."""
     value = text.strip() if isinstance(text, str) else ""
-    if E164_RE.fullmatch(value) or CLIENT_RE.fullmatch(value):
+    if is_e164(value) or CLIENT_RE.fullmatch(value):
         return value
     raise ValidationError(
         "The caller ID must be one of your Twilio numbers (or a verified caller ID) in E.164 form, "
