@@ -19,7 +19,7 @@ from tui.core.config import (
 )
 from tui.core.errors import ConfigError
 from tui.core.secret import Secret
-from tui.core.twiml import BUILTIN_SNIPPETS
+from tui.core.snippets import BUILTIN_SNIPPETS
 
 AC = "AC" + "0123456789abcdef" * 2
 AC2 = "AC" + "f" * 32

@@ -13,14 +13,8 @@ from hypothesis import strategies as st
 
 from tui.core import twiml
 from tui.core.errors import TwimlError, ValidationError
-from tui.core.twiml import (
-    BUILTIN_SNIPPETS,
-    HOLD_MUSIC_URL,
-    KNOWN_VERBS,
-    MAX_TWIML_CHARS,
-    Snippet,
-    validate_twiml,
-)
+from tui.core.snippets import BUILTIN_SNIPPETS, HOLD_MUSIC_URL, Snippet
+from tui.core.twiml import KNOWN_VERBS, MAX_TWIML_CHARS, validate_twiml
 
 # (TwiML, words the message must contain, line the problem is on)
 BAD_TWIML = [
@@ -216,9 +210,9 @@ _safe_url = st.builds(
     st.text(string.ascii_lowercase, min_size=1, max_size=8),
     st.text(string.ascii_letters + string.digits, min_size=1, max_size=8),
 )
-_number = st.builds(
-    "+1415555{:04d}".format, st.integers(100, 199)
-) | st.sampled_from(["+447911123456", "+33612345678", "+8613800138000", "+15005550006"])
+_number = st.builds("+1415555{:04d}".format, st.integers(100, 199)) | st.sampled_from(
+    ["+447911123456", "+33612345678", "+8613800138000", "+15005550006"]
+)
 
 
 def _verb(kind: str, value: str, loop: int) -> str:
@@ -260,7 +254,7 @@ def test_builtin_snippets() -> None:
     assert [s.key for s in BUILTIN_SNIPPETS] == [
         "announce", "hold-music", "dial-agent", "enqueue", "hang-up",
     ]  # fmt: skip
-    assert _builtin("announce").placeholders == ("message",)
+    assert _builtin("announce").placeholders == ("message", "url")
     # Laid out one element per line, so the editor opens on TwiML that reads (and edits) easily.
     hang_up = _builtin("hang-up").render({})
     assert hang_up.splitlines() == ["<Response>", "  <Hangup/>", "</Response>"]

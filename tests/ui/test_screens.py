@@ -16,7 +16,7 @@ from textual.widgets import Input, Label, OptionList, Static, TextArea
 
 from tui.core.config import Destination
 from tui.core.models import Call
-from tui.core.twiml import Snippet
+from tui.core.snippets import Snippet
 from tui.ui.screens import (
     CallDetailScreen,
     ConfirmHangupScreen,

@@ -72,8 +72,8 @@ from tui.core.key_settings import load_keys
 from tui.core.limits import PassLimits, load_limits
 from tui.core.secret import Secret
 from tui.core.sids import is_account_sid, is_api_key_sid
+from tui.core.snippets import BUILTIN_SNIPPETS, Snippet
 from tui.core.thresholds import Thresholds, load_thresholds
-from tui.core.twiml import BUILTIN_SNIPPETS, Snippet
 from tui.core.urls import validate_method, validate_url
 
 APP_NAME: Final = "callboard"

@@ -28,7 +28,8 @@ from textual.widgets.text_area import LanguageDoesNotExist
 
 from tui.core.errors import TwimlError, ValidationError
 from tui.core.models import Call
-from tui.core.twiml import MAX_TWIML_CHARS, Snippet, validate_twiml
+from tui.core.snippets import Snippet
+from tui.core.twiml import MAX_TWIML_CHARS, validate_twiml
 from tui.ui.plain import plain, plain_lines
 from tui.ui.screens._common import CallboardModal, describe_targets
 
