@@ -447,7 +447,7 @@ def _check_attributes(element: _Element) -> None:
 
 
 def __getattr__(name: str) -> object:
-    """``Snippet``, ``BUILTIN_SNIPPETS``, ``HOLD_MUSIC_URL`` now live in :mod:`tui.core.snippets`."""
+    """``Snippet``, ``BUILTIN_SNIPPETS`` and ``HOLD_MUSIC_URL`` live in ``tui.core.snippets``."""
     if name in ("Snippet", "BUILTIN_SNIPPETS", "HOLD_MUSIC_URL"):
         from tui.core import snippets
 
