@@ -73,9 +73,7 @@ def is_api_key_sid(text: object) -> bool:
 def is_e164(text: object) -> bool:
     """True when ``text`` is an E.164 phone number such as ``+14155550100`` that can be dialled
     (a valid number of its country, checked with ``phonenumbers``)."""
-    return (
-        isinstance(text, str) and E164_RE.fullmatch(text) is not None and not phone_problem(text)
-    )
+    return isinstance(text, str) and E164_RE.fullmatch(text) is not None and not phone_problem(text)
 
 
 def validate_e164(text: str) -> str:
