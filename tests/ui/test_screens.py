@@ -257,15 +257,15 @@ async def test_choosing_another_snippet_and_filling_its_placeholder_changes_the_
         await pilot.pause()
         assert isinstance(app.screen.focused, Input)
         assert app.screen.focused.name == "agent_number"
-        await pilot.press(*"+15551234567")
+        await pilot.press(*"+14155550123")
         await pilot.pause(0.3)
         assert editor_of(app.screen).text == (
-            "<Response><Dial><Number>+15551234567</Number></Dial></Response>"
+            "<Response><Dial><Number>+14155550123</Number></Dial></Response>"
         )
         assert status_of(app.screen).has_class("valid")
         await pilot.press("ctrl+s")
         await pilot.pause()
-    assert app.results == ["<Response><Dial><Number>+15551234567</Number></Dial></Response>"]
+    assert app.results == ["<Response><Dial><Number>+14155550123</Number></Dial></Response>"]
 
 
 async def test_an_unfilled_placeholder_is_never_sent() -> None:
