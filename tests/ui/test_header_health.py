@@ -37,7 +37,7 @@ async def test_the_header_counts_records_that_could_not_be_read(tmp_env: Path) -
         settings = replace(load_settings(), poll_interval_s=0.5)
         app = RecordingApp(backend_factory(api.credentials(), settings), settings)
         async with app.run_test(size=(160, 40)) as pilot:
-            await wait_until(pilot, lambda: "Live 3" in _header_text(app), "the first poll")
+            await wait_until(pilot, lambda: "Callers 3:" in _header_text(app), "the first poll")
             assert "2 records unreadable" in _header_text(app)
 
 

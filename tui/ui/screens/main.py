@@ -44,6 +44,8 @@ class MainScreen(FloorMainKeys, Screen[None]):
     """Live calls and the three actions on the call under the cursor or on every marked call."""
 
     BINDINGS = [
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
         Binding("t", "inject_twiml", "TwiML", id="inject-twiml"),
         Binding("r", "redirect", "Transfer", id="transfer"),
         Binding("h", "hang_up", "Hang up", id="hang-up"),
@@ -53,10 +55,8 @@ class MainScreen(FloorMainKeys, Screen[None]):
         Binding("ctrl+r", "poll_now", "Refresh", show=False, id="refresh"),
         Binding("escape", "clear", "Clear filter, then marks", show=False, id="clear"),
         *FLOOR_BINDINGS,
-        Binding("question_mark", "help", "Help", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
     ]
-    """Shown in the footer in this order; ``?`` and ``q`` last so a narrow footer keeps them."""
+    """Shown in the footer in this order: ``?`` and ``q`` first, so a narrow footer keeps them."""
 
     def __init__(self, settings: Settings, *, read_only: bool, mode_label: str) -> None:
         super().__init__()

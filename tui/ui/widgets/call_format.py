@@ -167,7 +167,7 @@ COLUMNS: list[Column] = [
         lambda c: direction_label(c.direction),
         search=True,
     ),
-    Column("from", "From", 16, 1, lambda c: display_text(c.from_), lambda c: c.from_, search=True),
+    Column("from", "From", 15, 1, lambda c: display_text(c.from_), lambda c: c.from_, search=True),
     Column("to", "To", 16, 2, lambda c: display_text(c.to), lambda c: c.to, search=True),
     Column("status", "Status", 11, 0, sort=_status_rank, blank=0.0, kind="status", search=True),
     Column("duration", "Duration", 8, 0, sort=_duration, blank=0.0, right=True, kind="duration"),
@@ -207,6 +207,14 @@ def register_column(column: Column, *, after: str | None = None) -> None:
     else:
         position = next(i for i, known in enumerate(COLUMNS) if known.key == after)
         COLUMNS.insert(position + 1, column)
+    _layout_epoch += 1
+    _layouts.clear()
+
+
+def unregister_column(key: str) -> None:
+    """Remove a registered column (a room that is switched off, or a test cleaning up)."""
+    global _layout_epoch
+    COLUMNS[:] = [column for column in COLUMNS if column.key != key]
     _layout_epoch += 1
     _layouts.clear()
 

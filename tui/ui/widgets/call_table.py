@@ -464,7 +464,10 @@ class CallTable(TableExtras, can_focus=True):
 
     def _apply_layout(self) -> None:
         """Choose the columns for the width on screen (priority order; full SIDs when wide)."""
-        width = self.scrollable_content_region.width or self.size.width
+        # Leave room for the vertical scrollbar even before it shows: a table that gains rows
+        # would otherwise push its last column under the scrollbar.
+        scrollbar = 0 if self.show_vertical_scrollbar else self.styles.scrollbar_size_vertical
+        width = self.scrollable_content_region.width - scrollbar
         layout = layout_for(width)
         if layout == self._layout:
             return
@@ -578,7 +581,8 @@ class CallTable(TableExtras, can_focus=True):
         base = self._base_style()
         if y == 0:
             header = self._header_strip().crop_extend(scroll_x, scroll_x + width, base)
-            return self._with_news(header, width)
+            news = self._with_news(header, min(width, self.scrollable_content_region.width))
+            return news.crop_extend(0, width, base)
         index = scroll_y + y - 1
         if index >= len(self._model.view):
             return Strip.blank(width, base)

@@ -18,6 +18,8 @@ from textual.widget import Widget
 
 from tui.core.models import LIVE_STATUSES, PollFailed, PollSucceeded
 from tui.core.text import display_text
+from tui.ui.widgets.header_fit import Part, fit_parts, styled
+from tui.ui.widgets.pulse import CallerCounts, Pulse, sparkline
 
 STATUS_GLYPHS: Mapping[str, str] = {"queued": "◌", "ringing": "◔", "in-progress": "●"}
 
@@ -78,6 +80,9 @@ class StatusHeader(Widget):
         self._stale_after_s = self.STALE_AFTER_MIN_S
         self._styles: dict[str, Style] = {}
         self._said_stale = False
+        self._callers = CallerCounts()
+        self._pulse_minutes = 10
+        self._pulse = Pulse(minutes=self._pulse_minutes, bucket_s=20)
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
@@ -103,6 +108,8 @@ class StatusHeader(Widget):
             self._last_latency = event.stats.duration_s
             self._interval_s = event.interval_s
             self._unreadable = event.stats.unreadable
+            self._callers.apply(event.diff)
+            self._pulse.record(event.at, self._callers.by_status())
             self._stale_after_s = max(
                 self.STALE_AFTER_MIN_S, 2.5 * event.interval_s + event.stats.duration_s
             )
@@ -137,61 +144,102 @@ class StatusHeader(Widget):
         self._styles.clear()
 
     def render(self) -> Text:
-        return Text("\n").join([self._identity_line(), self._health_line()])
+        width = self.size.width or 200
+        return Text("\n", no_wrap=True).join([self._identity_line(width), self._health_line(width)])
 
-    def _identity_line(self) -> Text:
-        line = Text()
-        line.append(" ☎ Callboard ", self._style("title"))
-        line.append(f"  {display_text(self.account_name, limit=64)}")
+    def _identity_line(self, width: int) -> Text:
+        """Name, account, mode and READ-ONLY, the pulse when there is room, the clock on the right.
+
+        Never wraps: at 80 columns the pulse and then the clock give way, so the health line
+        below always keeps its counts and LIVE/STALE.
+        """
+        account = display_text(self.account_name, limit=64)
+        if len(account) > 28:
+            account = account[:27] + "…"
+        parts: list[Part] = [(0, styled(" ☎ Callboard ", self._style("title")))]
+        parts.append((2, styled(f"  {account}")))
         if self.mode_label:
-            line.append("  ")
-            line.append(f" {self.mode_label} ", self._style("demo"))
+            parts.append((1, styled("  ")))
+            parts.append((1, styled(f" {self.mode_label} ", self._style("demo"))))
         if self.read_only:
-            line.append("  ")
-            line.append(" READ-ONLY ", self._style("readonly"))
-        line.append(f"  {time.strftime('%H:%M:%S')}", self._style("dim"))
+            parts.append((0, styled("  ")))
+            parts.append((0, styled(" READ-ONLY ", self._style("readonly"))))
+        clock = styled(f"  {time.strftime('%H:%M:%S')} ", self._style("dim"))
+        line = fit_parts(parts, width - clock.cell_len)
+        pulse = self._pulse_text(width - line.cell_len - clock.cell_len - 2)
+        if line.cell_len + clock.cell_len <= width:
+            gap = width - line.cell_len - clock.cell_len - pulse.cell_len
+            line.append(" " * max(0, gap))
+            line.append_text(pulse)
+            line.append_text(clock)
         return line
 
-    def _health_line(self) -> Text:
-        line = Text(" ")
-        if self._total is None:
-            line.append("waiting for the first poll…", self._style("dim"))
-        else:
-            line.append(f"Live {self._total:,}: ")
+    def _pulse_text(self, room: int) -> Text:
+        """Callers by status over the last minutes, one sparkline per status, if there is room."""
+        if len(self._pulse) < 2 or room < 20:
+            return Text()
+        per_status = min(self._pulse.size, (room - 14) // 3 - 3)
+        text = Text(no_wrap=True, end="")
+        if per_status >= 6:
+            text.append(f"{self._pulse_minutes:g} min ", self._style("dim"))
             for status in LIVE_STATUSES:
                 glyph = STATUS_GLYPHS[status]
-                count = self._counts.get(status, 0)
-                line.append(f"{glyph} {status} {count:,}  ", self._style(status))
+                spark = sparkline(self._pulse.series(status), per_status)
+                text.append(f"{glyph}{spark} ", self._style(status))
+        else:
+            spark = sparkline(self._pulse.total(), min(self._pulse.size, room - 10))
+            text.append(f"pulse {spark} ", self._style("dim"))
+        return text
+
+    def _health_line(self, width: int) -> Text:
+        parts: list[Part] = [(0, styled(" "))]
+        if self._total is None:
+            parts.append((0, styled("waiting for the first poll… ", self._style("dim"))))
+        else:
+            counts = self._callers.by_status()
+            compact = width < 110
+            label = "" if compact else "Callers "
+            parts.append((0, styled(f"{label}{self._callers.callers:,}: ")))
+            for status in LIVE_STATUSES:
+                glyph = STATUS_GLYPHS[status]
+                count = counts.get(status, 0)
+                text = f"{glyph}{count:,} " if compact else f"{glyph} {status} {count:,}  "
+                parts.append((0, styled(text, self._style(status))))
+            if self._callers.legs:
+                parts.append((5, styled(f"+{self._callers.legs:,} legs  ", self._style("dim"))))
             if self.shown is not None and self.shown != self._total:
-                line.append(f"│ shown {self.shown:,}  ")
+                parts.append((2, styled(f"│ shown {self.shown:,} ")))
             if self.marked:
-                line.append(f"│ marked {self.marked}  ")
+                parts.append((1, styled(f"│ marked {self.marked} ")))
             if self._unreadable:
                 noun = "record" if self._unreadable == 1 else "records"
-                line.append(f"│ {self._unreadable:,} {noun} unreadable  ", self._style("stale"))
-        line.append("│ ")
-        line.append_text(self._freshness())
-        return line
+                unreadable = f"│ {self._unreadable:,} {noun} unreadable "
+                parts.append((1, styled(unreadable, self._style("stale"))))
+        parts.append((0, styled("│")))
+        parts.extend(self._freshness())
+        return fit_parts(parts, width)
 
-    def _freshness(self) -> Text:
-        text = Text()
+    def _freshness(self) -> list[Part]:
+        parts: list[Part] = []
         if self._last_ok_mono is not None and self._last_ok_wall is not None:
             age = time.monotonic() - self._last_ok_mono
             clock = time.strftime("%H:%M:%S", time.localtime(self._last_ok_wall))
             latency = f" in {self._last_latency:.2f} s" if self._last_latency is not None else ""
             if self.is_stale:
-                text.append(f" STALE {_age(age)} ", self._style("stale"))
-                text.append(f" last good poll {clock}")
+                parts.append((0, styled(f" STALE {_age(age)} ", self._style("stale"))))
+                parts.append((2, styled(f" last good poll {clock}")))
             else:
-                text.append(" LIVE ", self._style("fresh"))
-                text.append(f" polled {clock}{latency}")
+                parts.append((0, styled(" LIVE ", self._style("fresh"))))
+                parts.append((3, styled(f" polled {clock}")))
+                parts.append((6, styled(latency)))
         elif self._failure is not None:
-            text.append(" NO DATA ", self._style("stale"))
+            parts.append((0, styled(" NO DATA ", self._style("stale"))))
         if self._failure is not None:
             if self._failure.limit_hit:
-                text.append("  LIMIT", self._style("stale"))
-            reason = display_text(self._failure.reason, limit=160)
-            text.append(f"  {reason}; retrying in {self._failure.retry_in_s:.0f} s")
+                parts.append((0, styled("  LIMIT", self._style("stale"))))
+            reason = display_text(self._failure.reason, limit=160).rstrip().rstrip(".")
+            retry = f"; retrying in {self._failure.retry_in_s:.0f} s"
+            parts.append((1, styled(f"  {reason}{retry}")))
         elif self._interval_s is not None:
-            text.append(f"  every {self._interval_s:g} s", self._style("dim"))
-        return text
+            parts.append((4, styled(f"  every {self._interval_s:g} s", self._style("dim"))))
+        return parts
