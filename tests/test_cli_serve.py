@@ -81,3 +81,11 @@ def test_loopback_names() -> None:
     assert all(is_loopback(h) for h in ("127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost"))
     assert not any(is_loopback(h) for h in ("0.0.0.0", "10.0.0.1", "example.com", "::"))
     assert "'a b'" in console_command(["--profile", "a b"])
+
+
+def test_the_served_page_links_no_other_host(tmp_path: Path) -> None:
+    from tui.cli_serve import local_templates
+
+    page = (local_templates(tmp_path) / "app_index.html").read_text()
+    assert "googleapis" not in page and "https://" not in page
+    assert "js/textual.js" in page and "app_websocket_url" in page

@@ -16,10 +16,15 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import re
 import shlex
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Final
+
+from textual_serve.server import Server
 
 from tui.core.errors import CallboardError, ConfigError, ValidationError
 from tui.core.urls import validate_url
@@ -102,6 +107,27 @@ def _check_console_options(console_argv: list[str]) -> None:
         resolve_credentials(os.environ, settings, args.profile, api_url)
 
 
+_REMOTE_LINK_RE = re.compile(r"<link\b[^>]*\bhref=\"https?://[^\"]*\"[^>]*>", re.S)
+
+
+def local_templates(directory: Path) -> Path:
+    """textual-serve's page template without links to other hosts, written under ``directory``.
+
+    The stock page asks a public web-font service for its font on every load, which tells that
+    service when and from where the console is opened; the terminal falls back to a local
+    monospace font without it.
+    """
+    import textual_serve
+
+    stock = Path(textual_serve.__file__).parent / "templates"
+    target = directory / "templates"
+    target.mkdir(parents=True, exist_ok=True)
+    for template in stock.glob("*.html"):
+        text = template.read_text("utf-8")
+        (target / template.name).write_text(_REMOTE_LINK_RE.sub("", text), "utf-8")
+    return target
+
+
 def console_command(console_argv: Sequence[str]) -> str:
     """The shell command textual-serve runs for each browser tab."""
     return shlex.join([sys.executable, "-m", "tui", *console_argv])
@@ -134,23 +160,27 @@ def main(argv: Sequence[str]) -> int:
         print(f"callboard serve: {error}", file=sys.stderr)
         return EXIT_CONFIG
 
-    from textual_serve.server import Server
-
     if public_url is None:
         shown_host = f"[{host}]" if ":" in host else host
         public_url = f"http://{shown_host}:{args.port}"
-    server = Server(
-        console_command(console_argv),
-        host=host,
-        port=args.port,
-        title="Callboard",
-        public_url=public_url,
-    )
+    with tempfile.TemporaryDirectory(prefix="callboard-serve-") as scratch:
+        server = Server(
+            console_command(console_argv),
+            host=host,
+            port=args.port,
+            title="Callboard",
+            public_url=public_url,
+            templates_path=local_templates(Path(scratch)),
+        )
+        return _serve(server, host, args.port)
+
+
+def _serve(server: Server, host: str, port: int) -> int:
     try:
         server.serve()
     except KeyboardInterrupt:
         return 130
     except OSError as error:
-        print(f"callboard serve: cannot listen on {host}:{args.port}: {error}", file=sys.stderr)
+        print(f"callboard serve: cannot listen on {host}:{port}: {error}", file=sys.stderr)
         return EXIT_CONFIG
     return 0

@@ -25,7 +25,7 @@ CHROMIUM = shutil.which("chromium") or (
 )
 
 try:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Route, sync_playwright
 except ImportError:  # pragma: no cover - playwright is a dev dependency
     sync_playwright = None  # type: ignore[assignment]
 
@@ -144,9 +144,14 @@ def test_the_served_console_shows_live_calls_in_chromium(served: str, tmp_path: 
         try:
             page = context.pages[0] if context.pages else context.new_page()
             page.add_init_script(KEEP_TERMINAL)
+            elsewhere: list[str] = []
+
+            def refuse(route: Route) -> None:
+                elsewhere.append(route.request.url)
+                route.abort()
+
             page.route(
-                re.compile(r"^(?!https?://127\.0\.0\.1[:/]|ws://127\.0\.0\.1[:/]).*"),
-                lambda route: route.abort(),
+                re.compile(r"^(?!https?://127\.0\.0\.1[:/]|ws://127\.0\.0\.1[:/]).*"), refuse
             )
             page.goto(served, wait_until="domcontentloaded")
             deadline = time.monotonic() + 60
@@ -162,5 +167,6 @@ def test_the_served_console_shows_live_calls_in_chromium(served: str, tmp_path: 
             RESULTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(RESULTS / "serve-chromium.png"))
             assert "DEMO" in screen
+            assert elsewhere == []  # the page asks no other host for anything (no web font)
         finally:
             context.close()
