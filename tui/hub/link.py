@@ -25,7 +25,8 @@ from tui.hub import layout
 
 _log = logging.getLogger(__name__)
 
-REQUEST_TIMEOUT_S: Final = 3.0
+REQUEST_TIMEOUT_S: Final = 10.0
+"""JetStream API calls (create a consumer, put): generous, since a busy server answers late."""
 CLOSE_TIMEOUT_S: Final = 3.0
 
 

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import random
 import time
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
@@ -41,6 +42,7 @@ _log = logging.getLogger(__name__)
 
 _CONNECT_WAIT_S: Final = 2.0
 _RETRY_S: Final = 1.0
+_MAX_RETRY_S: Final = 15.0
 _STOP_TIMEOUT_S: Final = 2.0
 _DELETED: Final = ("DEL", "PURGE")
 
@@ -108,20 +110,28 @@ class HubCallSource:
         task.add_done_callback(lambda done: done.cancelled() or done.exception())
 
     async def run(self) -> None:
-        """Follow the hub until cancelled; outages are reported and waited out."""
+        """Follow the hub until cancelled; outages are reported and waited out.
+
+        Watches that keep failing are retried after a growing, jittered pause, so a hundred
+        consoles whose server restarts do not all ask for a snapshot in the same second.
+        """
+        failures = 0
         while True:
             if not await self._link.wait_connected(_CONNECT_WAIT_S):
                 self._fail(f"Cannot reach the hub at {self._link.url}; retrying.")
                 continue
             try:
-                await self._follow()
+                if await self._follow():
+                    failures = 0
                 await asyncio.sleep(_RETRY_S)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                failures += 1
                 _log.warning("hub watch ended: %s", exc)
                 self._fail(f"Lost the hub at {self._link.url} ({type(exc).__name__}); retrying.")
-                await asyncio.sleep(_RETRY_S)
+                pause = min(_MAX_RETRY_S, _RETRY_S * 2 ** min(failures, 4))
+                await asyncio.sleep(pause * random.uniform(0.5, 1.0))
 
     # ------------------------------------------------------------------ the watch
 
@@ -131,8 +141,11 @@ class HubCallSource:
         interval = hub.interval_s if hub else 2.0
         return max(6.0, 2.5 * interval + 2 * layout.HEARTBEAT_S)
 
-    async def _follow(self) -> None:
+    async def _follow(self) -> bool:
+        """Watch until the hub goes quiet or the connection is replaced; True if a snapshot
+        was completed."""
         generation = self._link.generation
+        completed = False
         kv: KeyValue = await self._link.bucket(layout.calls_bucket(self._account_sid))
         watcher = await kv.watchall()
         try:
@@ -149,6 +162,7 @@ class HubCallSource:
                     snapshot[entry.key] = value
                     watch.bytes += len(value)
             self._resync(snapshot, watch)
+            completed = True
             self._report(watch, snapshot_done=True)
             while generation == self._link.generation:
                 try:
@@ -156,7 +170,7 @@ class HubCallSource:
                 except nats.errors.TimeoutError:
                     if self._is_quiet():
                         self._report_quiet()
-                        return  # watch again: the subscription may be gone with the server
+                        return completed  # watch again: the subscription may be gone
                     continue
                 if entry is None:
                     continue
@@ -167,6 +181,7 @@ class HubCallSource:
                 elif layout.is_call_key(entry.key):
                     watch.pending[entry.key] = value
                     watch.bytes += len(value or b"")
+            return completed
         finally:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(watcher.stop(), timeout=_STOP_TIMEOUT_S)
