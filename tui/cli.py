@@ -10,13 +10,47 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tui.core.config import load_settings, log_dir, resolve_credentials
+from tui.core.config import config_path, load_settings, log_dir, resolve_credentials
 from tui.core.crash import EXIT_CRASH, known_secrets, write_crash_report
 from tui.core.errors import CallboardError, ConfigError
-from tui.core.urls import validate_url
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("callboard")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "unknown"
+
+
+def validate_api_url(url: str) -> str:
+    """``--api-url`` is the base of a Twilio-compatible REST API: http(s), a host, no secrets."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"--api-url {url!r} is not an API address: give the http:// or https:// base URL "
+            "of a Twilio-compatible API, e.g. http://127.0.0.1:8080 from 'callboard sim'."
+        )
+    if parts.username or parts.password:
+        raise ConfigError("--api-url must not carry credentials; use TWILIO_* or a profile.")
+    return url.strip().rstrip("/")
+
+
+def missing_config_note(env: Mapping[str, str]) -> str | None:
+    """A sentence when ``CALLBOARD_CONFIG`` names a file that does not exist."""
+    named = env.get("CALLBOARD_CONFIG")
+    if named and not config_path().exists():
+        return (
+            f"CALLBOARD_CONFIG points at {config_path()}, which does not exist: running with "
+            "the default settings (no profiles, so demo mode unless TWILIO_* is set)."
+        )
+    return None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'callboard sim --help' for the standalone Twilio API simulator and "
         "'callboard hub --help' for the hub that feeds many consoles from one poller.",
     )
+    parser.add_argument("--version", action="version", version=f"callboard {_version()}")
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -88,7 +123,7 @@ def run_console(args: argparse.Namespace) -> int:
         settings = replace(settings, poll_interval_s=args.poll_interval)
     api_url = args.api_url
     if api_url:
-        api_url = validate_url(api_url).url
+        api_url = validate_api_url(api_url)
     credentials = (
         None if args.demo else resolve_credentials(os.environ, settings, args.profile, api_url)
     )
@@ -118,6 +153,10 @@ def run_console(args: argparse.Namespace) -> int:
         factory = backend_factory(credentials, settings, read_only=args.read_only)
         label = "" if credentials.api_url is None else f"API {credentials.api_url}"
         app = CallboardApp(factory, settings, mode_label=label, read_only=args.read_only)
+    note = missing_config_note(os.environ)
+    if note is not None:
+        print(f"callboard: {note}", file=sys.stderr)
+        app.startup_notes.append(note)
     secrets = known_secrets()
     if credentials is not None:
         secrets.append(credentials.password.reveal())

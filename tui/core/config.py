@@ -70,6 +70,7 @@ from tui.core.floor.settings import TABLES as FLOOR_TABLES
 from tui.core.floor.settings import FloorSettings, load_floor_settings
 from tui.core.key_settings import load_keys
 from tui.core.limits import PassLimits, load_limits
+from tui.core.regions import unknown_place
 from tui.core.secret import Secret
 from tui.core.sids import is_account_sid, is_api_key_sid
 from tui.core.snippets import BUILTIN_SNIPPETS, Snippet
@@ -559,6 +560,8 @@ def _name_token(
             f"{key} {value!r} is not a Twilio {key} name (lowercase letters, digits, '-')",
             (*path, key),
         )
+    if value is not None and key in ("region", "edge") and (problem := unknown_place(key, value)):
+        raise config.error(problem, (*path, key))
     return value
 
 
@@ -706,6 +709,10 @@ def _from_env(env: Mapping[str, str]) -> Credentials:
         raise ConfigError(
             f"TWILIO_ACCOUNT_SID {account_sid!r} is not an Account SID ('AC' and 32 hex digits)."
         )
+    for kind in ("region", "edge"):
+        value = _env(env, f"TWILIO_{kind.upper()}")
+        if value is not None and (problem := unknown_place(kind, value)):
+            raise ConfigError(f"TWILIO_{kind.upper()}: {problem}.")
     credentials = Credentials(
         account_sid=account_sid,
         username=username,
@@ -764,6 +771,11 @@ def _from_profile(settings: Settings, name: str) -> Credentials:
 
 
 def _with_api_url(credentials: Credentials, url: str, what: str) -> Credentials:
+    if not url.strip().lower().startswith(("http://", "https://")):
+        raise ConfigError(
+            f"{what} {url!r} is not an API address: give the http:// or https:// base URL of a "
+            "Twilio-compatible API."
+        )
     try:
         checked = validate_url(url).url
     except ValidationError as err:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import re
 import signal
 import sys
 import textwrap
@@ -24,7 +25,17 @@ from tui.sim.sids import ACCOUNT_SID_RE
 def _fault_grammar() -> str:
     doc = FAULTS_DOC or ""
     start = doc.find("Spec grammar")
-    return textwrap.dedent(doc[start:]).strip() if start >= 0 else ""
+    return plain_help(textwrap.dedent(doc[start:]).strip()) if start >= 0 else ""
+
+
+def plain_help(rest: str) -> str:
+    """reST from a docstring as a terminal reads it: ````x```` → ``x``, a closing ``::`` → ``:``.
+
+    Indented literal blocks and everything else are kept exactly as written.
+    """
+    text = re.sub(r"``([^`]+)``", r"\1", rest)
+    text = re.sub(r"(?<=\S)::$", ":", text, flags=re.M)
+    return re.sub(r"^::$", "", text, flags=re.M)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -58,6 +58,8 @@ class CallboardApp(App[None]):
         self.settings = settings
         self.main_screen = MainScreen(settings, read_only=read_only, mode_label=mode_label)
         self._heap_frozen = False
+        self.startup_notes: list[str] = []
+        """Sentences shown as warnings once the console is up (e.g. a missing config file)."""
         self.started_read_only = read_only
         """``--read-only`` as given: a profile switched to later is read-only too, or by its own."""
         self._backend_worker: Worker[None] | None = None
@@ -95,6 +97,8 @@ class CallboardApp(App[None]):
         if self._user_keymap:
             self.set_keymap(self._user_keymap)
         self.push_screen(self.main_screen)
+        for note in self.startup_notes:
+            self.notify(note, title="Configuration", severity="warning", timeout=20, markup=False)
         self.set_interval(SWEEP_EVERY_S, lambda: sweep(self), name="release dead widgets")
         self.start_backend(self._backend_factory, self.main_screen)
 
