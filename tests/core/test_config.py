@@ -313,7 +313,7 @@ def test_an_explicit_api_url_wins(settings: Settings) -> None:
     for profile in (None, "night"):
         creds = resolve_credentials(env, settings, profile, api_url="http://127.0.0.1:1234")
         assert creds is not None and creds.api_url == "http://127.0.0.1:1234"
-    with pytest.raises(ConfigError, match="relative"):
+    with pytest.raises(ConfigError, match="not an API address"):
         resolve_credentials(env, settings, None, api_url="localhost")
 
 
