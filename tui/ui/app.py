@@ -28,6 +28,7 @@ from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
 from tui.ui.profile_switch import ProfilePickerScreen, connect_profile
 from tui.ui.screens.main import MainScreen
 from tui.ui.screens.quit_confirm import ConfirmQuitScreen
+from tui.ui.screenshot_dir import screenshot_dir
 from tui.ui.textual_workarounds import SWEEP_EVERY_S, sweep
 from tui.ui.widgets.call_format import column_title, sortable_keys
 
@@ -182,6 +183,15 @@ class CallboardApp(App[None]):
                 f"Sort the table by {title}",
                 lambda column=column: main.sort_by(column),
             )
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """Save to a directory that exists (see :mod:`tui.ui.screenshot_dir`)."""
+        return super().deliver_screenshot(filename, path or str(screenshot_dir()), time_format)
 
     def pending_on_quit(self) -> list[str]:
         """What quitting now would lose: marks, or a dialog still open."""

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Final
 
 from textual.app import ComposeResult
@@ -36,9 +37,32 @@ def format_value(name: str, value: object) -> str:
         return "true" if value else "false"
     if name == "subresource_uris" and isinstance(value, Mapping):
         return ", ".join(str(key) for key in value)
+    if name in TIME_FIELDS and isinstance(value, str | datetime):
+        return local_time(value)
     if isinstance(value, Mapping | list | tuple):
         return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
     return str(value)
+
+
+TIME_FIELDS: Final = frozenset(("start_time", "end_time", "date_created", "date_updated"))
+"""Twilio's timestamps (RFC 2822, UTC): shown in local time, as the table's Started column."""
+
+
+def local_time(value: str | datetime) -> str:
+    """A Twilio timestamp in the supervisor's zone, with the zone named; unparsable: as given."""
+    moment = value
+    if isinstance(value, str):
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                return value
+    assert isinstance(moment, datetime)
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 def format_time(value: object) -> str:

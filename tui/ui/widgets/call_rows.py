@@ -21,6 +21,7 @@ from tui.ui.widgets.call_format import (
     DEFAULT_SORT,
     SORT_VALUES,
     SortValue,
+    filter_digits,
     haystack,
     start_timestamp,
 )
@@ -205,6 +206,7 @@ class CallRows:
         self.all = SortedRows(self.descending)
         self.filtered: SortedRows | None = None
         self.filter_text = ""
+        self.filter_digits = ""
         self._version = 0
 
     @property
@@ -318,18 +320,47 @@ class CallRows:
 
     # -- filter -------------------------------------------------------------------------------
 
+    def shown(self, row: Row) -> bool:
+        """In the filtered view: the row matches, or one of its child legs does (so the leg
+        is seen under its parent, not orphaned)."""
+        if self.matches(row):
+            return True
+        rows = self.rows
+        return any(
+            (child := rows.get(sid)) is not None and self.matches(child)
+            for sid in self.children.get(row.call.sid, ())
+        )
+
+    def _reconcile_parents(self, calls: Iterable[Call], removed: Iterable[str]) -> None:
+        """After a diff under a filter: parents shown only for a child leg are added/removed."""
+        assert self.filtered is not None
+        parents = {call.parent_call_sid for call in calls if call.parent_call_sid}
+        parents |= {sid for sid in removed if sid in self.rows}
+        for sid in parents:
+            row = self.rows.get(sid)
+            if row is None:
+                continue
+            present = self.filtered.index_of(row.key) is not None
+            if self.shown(row) != present:
+                if present:
+                    self.filtered.remove(row.key)
+                else:
+                    self.filtered.insert(row.key)
+
     def matches(self, row: Row) -> bool:
         if not self.filter_text:
             return True
         if row.text is None:
             row.text = haystack(row.call)
-        return self.filter_text in row.text
+        return self.filter_text in row.text or bool(
+            self.filter_digits and self.filter_digits in row.text
+        )
 
     # -- incremental view maintenance ---------------------------------------------------------
 
     def _insert(self, row: Row) -> None:
         self.all.insert(row.key)
-        if self.filtered is not None and self.matches(row):
+        if self.filtered is not None and self.shown(row):
             self.filtered.insert(row.key)
 
     def _detach(self, row: Row) -> None:
@@ -375,7 +406,7 @@ class CallRows:
         self.all = SortedRows(self.descending, [row.key for row in rows])
         if self.filter_text:
             self.filtered = SortedRows(
-                self.descending, [row.key for row in rows if self.matches(row)]
+                self.descending, [row.key for row in rows if self.shown(row)]
             )
         else:
             self.filtered = None
@@ -388,6 +419,13 @@ class CallRows:
         views = [self.all] if self.filtered is None else [self.all, self.filtered]
         for view in views:
             view.begin()
+        gone_parents = [
+            parent
+            for sid in diff.removed
+            if self.filtered is not None
+            and (row := self.rows.get(sid)) is not None
+            and (parent := row.call.parent_call_sid)
+        ]
         try:
             self._remove(diff.removed, result)
             updates = [call for call in diff.added if call.sid in self.rows]
@@ -400,6 +438,8 @@ class CallRows:
         finally:
             for view in views:
                 view.commit()
+        if self.filtered is not None:
+            self._reconcile_parents((*diff.added, *diff.changed), gone_parents)
         return result
 
     def _remove(self, sids: Iterable[str], result: AppliedDiff) -> None:
@@ -457,7 +497,7 @@ class CallRows:
     def _update(self, call: Call, result: AppliedDiff) -> None:
         row = self.rows[call.sid]
         old_call, old_key = row.call, row.key
-        was_shown = self.matches(row)
+        was_shown = self.shown(row)
         if old_call.parent_call_sid != call.parent_call_sid:
             self._unlink(old_call)
             self._link(call)
@@ -469,7 +509,7 @@ class CallRows:
         if key != old_key or is_child != row.is_child:
             self._rekey_subtree(call.sid)
             return
-        if self.filtered is not None and was_shown != self.matches(row):
+        if self.filtered is not None and was_shown != self.shown(row):
             if was_shown:
                 self.filtered.remove(old_key)
             else:
@@ -485,11 +525,12 @@ class CallRows:
 
     def set_filter(self, text: str) -> None:
         self.filter_text = text.strip().lower()
+        self.filter_digits = filter_digits(text)
         if not self.filter_text:
             self.filtered = None
             return
         self.filtered = SortedRows(
-            self.descending, (row.key for row in self.rows.values() if self.matches(row))
+            self.descending, (row.key for row in self.rows.values() if self.shown(row))
         )
 
     def in_display_order(self, sids: Iterable[str]) -> list[str]:

@@ -585,5 +585,7 @@ class CallTable(TableExtras, can_focus=True):
             return news.crop_extend(0, width, base)
         index = scroll_y + y - 1
         if index >= len(self._model.view):
+            if y == 1 and self._model.filter_text:
+                return self._no_matches_strip(width)
             return Strip.blank(width, base)
         return self.render_row(index, time.time()).crop_extend(scroll_x, scroll_x + width, base)

@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.sids import is_call_sid
+from tui.core.text import display_text
 from tui.core.thresholds import Thresholds
 from tui.ui.clipboard import NotCopyable, copy_to_clipboard
 from tui.ui.keymap import key_display
@@ -160,6 +161,13 @@ class TableExtras(ScrollView):
         keep = header.crop(0, max(0, width - len(label)))
         news = Segment(label, self._base_style() + self._style("news"))
         return Strip([*keep, news], width).crop_extend(0, width, self._base_style())
+
+    def _no_matches_strip(self, width: int) -> Strip:
+        """What an empty filtered table says instead of a blank screen."""
+        text = f"  No calls match {display_text(self._model.filter_text, limit=40)!r}"
+        text += " (escape clears the filter)"
+        style = self._base_style() + self._style("status-other")
+        return Strip([Segment(text, style)]).crop_extend(0, width, self._base_style())
 
     def action_jump_new(self) -> None:
         """Go to the top of the table, where new calls arrive under the default sort."""
