@@ -197,3 +197,14 @@ async def test_conference_status_callbacks_tell_the_room_history(
         "participant-with-end-conference-on-exit-left"
     )
     assert hits[7].params["CallSidEndingConference"] == customer
+
+
+async def test_max_participants_turns_the_next_caller_away(
+    sim: EmbeddedSimulator, client: Client
+) -> None:
+    await answered(sim, conference("pair", maxParticipants="2"))
+    await answered(sim, conference("pair"), from_="+14155550101")
+    third = await answered(sim, conference("pair"), from_="+14155550102")
+    (room,) = await client.conferences.list_async(friendly_name="pair")
+    assert len(await client.conferences(room.sid).participants.list_async()) == 2
+    assert await status_of(client, third) == "completed"  # nothing after its <Dial>

@@ -132,7 +132,13 @@ class ConferenceRooms:
                 return
         else:
             name = target.value
-            conf = self.live_by_name.get(name) or self.open(name, at)
+            existing = self.live_by_name.get(name)
+            if existing is None:
+                existing = self.open(name, at)
+                limit = target.attr("maxParticipants") or ""
+                if limit.isdigit():
+                    existing.max_participants = min(250, max(2, int(limit)))
+            conf = existing
             coach = target.attr("coach") or None
             if coach is not None:
                 coached = conf.participants.get(coach)
