@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input
 from tui.core.config import Settings
 from tui.core.errors import CallboardError
 from tui.core.gc_pause import collector_paused
-from tui.core.models import Action, ActionResult, Call, PollSucceeded
+from tui.core.models import Action, ActionResult, Call, Outcome, PollSucceeded
 from tui.core.session import Backend
 from tui.ui.floor.main_keys import FLOOR_BINDINGS, FLOOR_WRITES, FloorMainKeys
 from tui.ui.floor.monitor_bar import MonitorBar
@@ -27,10 +27,11 @@ from tui.ui.keymap import keys_in_force
 from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
 from tui.ui.outcome_text import summarize
 from tui.ui.profile_switch import profile_label
-from tui.ui.screens._common import CallboardModal, ResultT
+from tui.ui.screens._common import ResultT, describe_targets
 from tui.ui.screens.confirm import ConfirmHangupScreen
 from tui.ui.screens.detail import CallDetailScreen
 from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.live_targets import ActionDialog
 from tui.ui.screens.transfer import TransferScreen
 from tui.ui.screens.twiml_editor import TwimlEditorScreen
 from tui.ui.widgets.call_format import sortable_keys
@@ -130,6 +131,10 @@ class MainScreen(FloorMainKeys, Screen[None]):
         if isinstance(event, PollSucceeded):
             with collector_paused():
                 self.table.apply_diff(event.diff)
+            if event.diff:
+                for screen in self.app.screen_stack:
+                    if isinstance(screen, ActionDialog):
+                        screen.calls_changed(event.diff)
         header.shown = self.table.row_count
 
     @on(StatusHeader.StaleChanged)
@@ -154,6 +159,10 @@ class MainScreen(FloorMainKeys, Screen[None]):
         if self.backend is None:
             self.notify("Not connected yet; nothing was sent.", severity="warning")
             return []
+        lost = self.table.take_lost_target()
+        if lost is not None:
+            self.notify(lost, title="Call ended", severity="warning", timeout=10)
+            return []
         calls = self.table.target_calls()
         if not calls:
             self.notify(f"No call selected to {verb}.", severity="warning")
@@ -164,9 +173,9 @@ class MainScreen(FloorMainKeys, Screen[None]):
         if not calls:
             return
 
-        def send(twiml: str | None) -> None:
+        def send(twiml: str | None, live: list[Call]) -> None:
             if twiml is not None and self.backend is not None:
-                self._perform(Action.INJECT_TWIML, self.backend.actions.inject_twiml, calls, twiml)
+                self._perform(Action.INJECT_TWIML, self.backend.actions.inject_twiml, live, twiml)
 
         self._ask(TwimlEditorScreen(calls, self.settings.snippets), send)
 
@@ -175,10 +184,10 @@ class MainScreen(FloorMainKeys, Screen[None]):
         if not calls:
             return
 
-        def send(choice: tuple[str, str] | None) -> None:
+        def send(choice: tuple[str, str] | None, live: list[Call]) -> None:
             if choice is not None and self.backend is not None:
                 url, method = choice
-                self._perform(Action.REDIRECT, self.backend.actions.redirect, calls, url, method)
+                self._perform(Action.REDIRECT, self.backend.actions.redirect, live, url, method)
 
         self._ask(TransferScreen(calls, self.settings.destinations), send)
 
@@ -187,17 +196,39 @@ class MainScreen(FloorMainKeys, Screen[None]):
         if not calls:
             return
 
-        def send(confirmed: bool | None) -> None:
-            if confirmed and self.backend is not None:
-                self._perform(Action.HANG_UP, self.backend.actions.hang_up, calls)
+        def send(confirmed: bool, live: list[Call]) -> None:
+            if self.backend is not None:
+                self._perform(Action.HANG_UP, self.backend.actions.hang_up, live)
 
         self._ask(ConfirmHangupScreen(calls), send)
 
-    def _ask(self, dialog: CallboardModal[ResultT], send: Callable[[ResultT | None], None]) -> None:
-        """Open an action's dialog; ``send`` runs as it closes (``CallboardModal.on_result``)."""
-        dialog.on_result = send
+    def _ask(
+        self, dialog: ActionDialog[ResultT], send: Callable[[ResultT, list[Call]], None]
+    ) -> None:
+        """Open an action's dialog; ``send`` runs as it closes (``CallboardModal.on_result``).
+
+        ``send`` gets the dialog's answer and the calls still live as last polled: a call that
+        ended while the dialog was open is never sent anything, and the supervisor is told.
+        """
+
+        def answered(result: ResultT | None) -> None:
+            if result is None or result is False:
+                return
+            ended = dialog.ended_calls()
+            if ended:
+                self.notify(
+                    f"Not sent to {describe_targets(ended)}: ended while the dialog was open.",
+                    title="Not sent",
+                    severity="warning",
+                    timeout=10,
+                )
+            live = dialog.live_calls()
+            if live:
+                send(result, live)
+
+        dialog.on_result = answered
         verb = {TwimlEditorScreen: "TwiML injection", TransferScreen: "transfer"}.get(type(dialog))
-        calls = self.table.target_calls()
+        calls = list(dialog.calls)
         if verb and self.guard_room_exit(calls, verb, lambda: self.app.push_screen(dialog)):
             return
         self.app.push_screen(dialog)
@@ -227,7 +258,9 @@ class MainScreen(FloorMainKeys, Screen[None]):
             severity=toast.severity,
             timeout=10 if toast.severity != "information" else 5,
         )
-        self.table.clear_marks()
+        # Only the calls the action was applied to lose their mark: refused or unknown ones stay
+        # marked, so the next key still points at them and never falls back to another call.
+        self.table.unmark({r.sid for r in results if r.outcome is Outcome.APPLIED})
         if self.backend is not None:
             self.backend.poller.poll_now()
 

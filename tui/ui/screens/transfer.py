@@ -26,10 +26,11 @@ from tui.core.errors import ValidationError
 from tui.core.models import Call
 from tui.core.urls import HTTP_METHODS, validate_method, validate_url
 from tui.ui.plain import plain, plain_lines
-from tui.ui.screens._common import CallboardModal, describe_targets
+from tui.ui.screens._common import describe_targets
+from tui.ui.screens.live_targets import ActionDialog
 
 
-class TransferScreen(CallboardModal[tuple[str, str] | None]):
+class TransferScreen(ActionDialog[tuple[str, str] | None]):
     """Dismisses ``(url, method)`` with a validated URL and ``"POST"`` or ``"GET"``, or ``None``.
 
     ``enter`` on a destination chooses it (with the destination's own method); ``enter`` in the URL
@@ -43,8 +44,7 @@ class TransferScreen(CallboardModal[tuple[str, str] | None]):
     ]
 
     def __init__(self, calls: Sequence[Call], destinations: Sequence[Destination]) -> None:
-        super().__init__()
-        self.calls: tuple[Call, ...] = tuple(calls)
+        super().__init__(calls)
         self.destinations: tuple[Destination, ...] = tuple(destinations)
         self._warned: tuple[str, str] | None = None
         """The (url, method) whose plain-http warning has been shown once: the next press sends."""
@@ -53,6 +53,7 @@ class TransferScreen(CallboardModal[tuple[str, str] | None]):
         with Vertical(id="dialog", classes="dialog") as dialog:
             dialog.border_title = plain(f"Transfer {describe_targets(self.calls)}")
             dialog.border_subtitle = "Twilio fetches new TwiML from the URL"
+            yield self.notes_widget()
             if self.destinations:
                 yield Label("Destinations", classes="section")
                 yield OptionList(

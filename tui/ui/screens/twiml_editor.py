@@ -31,7 +31,8 @@ from tui.core.models import Call
 from tui.core.snippets import Snippet
 from tui.core.twiml import MAX_TWIML_CHARS, validate_twiml
 from tui.ui.plain import plain, plain_lines
-from tui.ui.screens._common import CallboardModal, describe_targets
+from tui.ui.screens._common import describe_targets
+from tui.ui.screens.live_targets import ActionDialog
 
 VALIDATE_DELAY_S: Final = 0.15
 """Pause after the last keystroke before validating: instant enough, and no work per key."""
@@ -48,7 +49,7 @@ def xml_highlighting_available() -> bool:
     )
 
 
-class TwimlEditorScreen(CallboardModal[str | None]):
+class TwimlEditorScreen(ActionDialog[str | None]):
     """Dismisses the validated TwiML to send (exactly what :func:`validate_twiml` returned for the
     editor's text: the text with surrounding whitespace removed), or ``None`` on escape."""
 
@@ -58,8 +59,7 @@ class TwimlEditorScreen(CallboardModal[str | None]):
     ]
 
     def __init__(self, calls: Sequence[Call], snippets: Sequence[Snippet]) -> None:
-        super().__init__()
-        self.calls: tuple[Call, ...] = tuple(calls)
+        super().__init__(calls)
         self.snippets: tuple[Snippet, ...] = tuple(snippets)
         self.snippet: Snippet | None = None
         """The snippet whose form is showing."""
@@ -79,6 +79,7 @@ class TwimlEditorScreen(CallboardModal[str | None]):
         with Vertical(id="dialog", classes="dialog") as dialog:
             dialog.border_title = plain(f"Inject TwiML into {describe_targets(self.calls)}")
             dialog.border_subtitle = "replaces what the caller hears now"
+            yield self.notes_widget()
             with Horizontal(id="body"):
                 with Vertical(id="sidebar"):
                     yield Label("Snippets", classes="section")

@@ -37,6 +37,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from tui.core.models import Call, CallDiff
+from tui.core.text import display_text
 from tui.ui.widgets.call_format import (
     Layout,
     format_duration_cell,
@@ -146,6 +147,7 @@ class CallTable(TableExtras, can_focus=True):
         self._quiet_scroll = False
         self._selection_pending = False
         self._posted_selection: tuple[str | None, frozenset[str]] | None = None
+        self._lost_target: str | None = None
         self._layout: Layout = layout_for(None)
         self.virtual_size = Size(self._layout.row_width, 1)
         self._init_extras()
@@ -209,6 +211,24 @@ class CallTable(TableExtras, can_focus=True):
         call = self.cursor_call
         return [] if call is None else [call]
 
+    def take_lost_target(self) -> str | None:
+        """Why the next action must not go to what is selected now, once; else ``None``.
+
+        When the call under the cursor ends, the cursor moves to a neighbour; when every marked
+        call ends, the action would fall back to the cursor's call. Either way the supervisor's
+        next key would act on a call they never chose: the screen asks this first and, given a
+        sentence, shows it instead of acting. Moving the cursor (or asking once) clears it.
+        """
+        lost, self._lost_target = self._lost_target, None
+        return lost
+
+    def unmark(self, sids: set[str]) -> None:
+        """Drop these calls' marks (e.g. the ones an action was applied to)."""
+        if self._marks & sids:
+            self._marks.difference_update(sids)
+            self.refresh()
+            self._selection_changed()
+
     def apply_diff(self, diff: CallDiff) -> None:
         """Apply one poll's diff; work is O(changes log n + visible rows)."""
         if not diff:
@@ -219,6 +239,11 @@ class CallTable(TableExtras, can_focus=True):
         arrived = [call.sid for call in diff.added if call.sid not in known]
         applied = self._model.apply(diff)
         marks_dropped = bool(self._marks & applied.removed)
+        if marks_dropped and not self._marks - applied.removed:
+            self._lost_target = (
+                "Every marked call has ended, so nothing is marked now; nothing was sent. "
+                "Press again to act on the call under the cursor."
+            )
         self._marks.difference_update(applied.removed)
         self._after_reorder(before, cursor_line, old_key, applied.touched)
         self._note_arrivals(arrived, applied.removed)
@@ -309,6 +334,7 @@ class CallTable(TableExtras, can_focus=True):
         if not len(view):
             return
         index = max(0, min(index, len(view) - 1))
+        self._lost_target = None
         if index != self._cursor_index or self._cursor_sid is None:
             self._refresh_row(self._cursor_index)
             self._cursor_index = index
@@ -339,6 +365,12 @@ class CallTable(TableExtras, can_focus=True):
             self._cursor_index = index
             self._cursor_sid = view.sid_at(index)
         if self._cursor_sid != previous:
+            if previous is not None and previous not in self._model.rows and not self._marks:
+                self._lost_target = (
+                    f"The call under the cursor ({display_text(previous[:2])}…"
+                    f"{display_text(previous[-8:])}) has ended and the cursor moved to another "
+                    "call; nothing was sent. Press again to act on the call now under the cursor."
+                )
             self._selection_changed()
 
     def _snapshot_viewport(self) -> tuple[list[str], int | None]:
