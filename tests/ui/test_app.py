@@ -173,9 +173,15 @@ async def test_a_call_that_ended_first_gets_a_plain_sentence(
         await pilot.press("t")
         await pilot.pause(0.3)
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: "refused" in app.toast_text(), "the refusal toast")
+        # Either Twilio refuses (21220), or a poll saw the call end while the editor was open
+        # and the console sent nothing (tests/ui/test_live_dialogs.py); both say it ended.
+        await wait_until(
+            pilot,
+            lambda: "refused" in app.toast_text() or "Not sent" in app.toast_text(),
+            "the refusal toast",
+        )
         text = app.toast_text()
-    assert "ended" in text and "21220" in text
+    assert ("ended" in text and "21220" in text) or "ended while the dialog was open" in text
     assert "Traceback" not in text
 
 
