@@ -131,7 +131,9 @@ async def test_created_call_has_every_callinstance_field_in_twilio_formats(
     sid = str(body["sid"])
     assert re.fullmatch(r"CA[0-9a-f]{32}", sid)
     assert body["status"] == "queued" and body["direction"] == "outbound-api"
-    assert RFC2822.match(str(body["date_created"])) and RFC2822.match(str(body["date_updated"]))
+    # Twilio's create answer: dates not yet set, queue_time "0"; a fetch has the dates.
+    assert body["date_created"] is None and body["date_updated"] is None
+    assert body["queue_time"] == "0" and body["caller_name"] == "" and body["price"] is None
     assert body["start_time"] is None and body["end_time"] is None and body["duration"] is None
     assert body["to_formatted"] == "(415) 555-0123" and body["from_formatted"] == "+442071838750"
     assert body["api_version"] == "2010-04-01" and body["price_unit"] == "USD"
@@ -144,6 +146,12 @@ async def test_created_call_has_every_callinstance_field_in_twilio_formats(
 
     call = await client.calls(sid).fetch_async()
     assert call.sid == sid and call.date_created is not None
+    _, fetched, _ = await raw(
+        sim, "GET", f"/2010-04-01/Accounts/{sim.account_sid}/Calls/{sid}.json",
+        auth=(sim.account_sid, sim.auth_token),
+    )  # fmt: skip
+    assert RFC2822.match(str(fetched["date_created"]))
+    assert RFC2822.match(str(fetched["date_updated"]))
 
 
 async def test_create_then_lifecycle_to_completed_with_duration_and_price(
@@ -197,15 +205,36 @@ async def test_cancel_a_queued_call_but_not_an_answered_one(
 ) -> None:
     queued = await create(client)
     canceled = await client.calls(queued).update_async(status="canceled")
-    assert canceled.status == "canceled" and canceled.duration is None
+    # Twilio: duration "0" and price null for a call that was never answered.
+    assert canceled.status == "canceled" and canceled.duration == "0"
+    await sim.advance(600)
+    assert (await client.calls(queued).fetch_async()).price is None
     answered = await create(client, twiml=LONG)
     await sim.advance(ANSWERED_BY)
-    await expect_error(client.calls(answered).update_async(status="canceled"), 400, 21220)
+    # Twilio documents that canceled does not affect a call in progress, and answers 200.
+    unchanged = await client.calls(answered).update_async(status="canceled")
+    assert unchanged.status == "in-progress"
+    await sim.advance(1)
+    assert (await client.calls(answered).fetch_async()).status == "in-progress"
 
 
-async def test_redirecting_a_call_that_is_not_in_progress_is_21220(client: Client) -> None:
+async def test_redirecting_a_queued_call_is_21220(client: Client) -> None:
     sid = await create(client)
     await expect_error(client.calls(sid).update_async(twiml=SAY), 400, 21220)
+
+
+async def test_twiml_for_a_ringing_call_is_accepted_and_runs_when_answered(
+    sim: EmbeddedSimulator, client: Client
+) -> None:
+    sid = await create(client, twiml=LONG)
+    for _ in range(20):
+        if (await client.calls(sid).fetch_async()).status == "ringing":
+            break
+        await sim.advance(0.2)
+    accepted = await client.calls(sid).update_async(twiml=SAY)
+    assert accepted.status == "ringing"
+    await sim.advance(ANSWERED_BY + 30)  # answered, then the short <Say> instead of LONG
+    assert (await client.calls(sid).fetch_async()).status == "completed"
 
 
 async def test_delete_only_an_ended_call(sim: EmbeddedSimulator, client: Client) -> None:

@@ -42,11 +42,11 @@ class ApiError(Exception):
 
 
 def authenticate() -> ApiError:
-    """401 / 20003: missing or wrong credentials (Twilio's message is literally "Authenticate")."""
+    """401 / 20003: missing or wrong credentials (Twilio's message: "Authentication Error")."""
     return ApiError(
         401,
         20003,
-        "Authenticate",
+        "Authentication Error",
         headers={"WWW-Authenticate": 'Basic realm="Twilio API"'},
         detail="Your AccountSid or AuthToken was incorrect.",
     )
@@ -82,7 +82,9 @@ def invalid_parameter(message: str, code: int = 20001) -> ApiError:
 
 
 def too_many_requests(retry_after: float) -> ApiError:
-    """429 / 20429 with ``Retry-After`` in whole seconds."""
+    """429 / 20429 with ``Retry-After`` in whole seconds; ``retry_after`` 0 sends no header."""
+    if retry_after <= 0:
+        return ApiError(429, 20429, "Too Many Requests")
     seconds = max(1, round(retry_after))
     return ApiError(429, 20429, "Too Many Requests", headers={"Retry-After": str(seconds)})
 

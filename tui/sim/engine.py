@@ -737,8 +737,8 @@ class CallEngine:
             if call.sid not in self._calls:
                 return
             duration = call_duration(call)
-            if duration is None:
-                call.price = "0.00000"
+            if duration is None or call.answered_at is None:
+                return  # Twilio leaves price null for a call that was never answered
             else:
                 minutes = max(1, math.ceil(int(duration) / 60))
                 call.price = f"-{minutes * PER_MINUTE_USD.get(call.direction, 0.014):.5f}"
@@ -763,11 +763,11 @@ class CallEngine:
             raise api_errors.not_in_progress()
         at = self.clock.now()
         if request.status == "canceled" and call.status == "in-progress":
-            raise api_errors.invalid_state(
-                "Call is in-progress. Cannot cancel; use Status=completed."
-            )
-        if (request.url or request.twiml) and call.status != "in-progress":
+            return call  # Twilio: canceled does not affect an answered call, and answers 200
+        if (request.url or request.twiml) and call.status == "queued":
             raise api_errors.not_in_progress()
+        # Twiml/Url on a ringing call is accepted: an outbound call runs it when answered.
+        later = call.status == "ringing" and call.direction != "inbound"
         if request.status_callback:
             call.status_callback = request.status_callback
         if request.status_callback_method:
@@ -782,6 +782,10 @@ class CallEngine:
         if request.status is not None:
             ended = "completed" if call.status == "in-progress" else "canceled"
             self._finish(call, at, ended)
+        elif later:
+            call.initial_twiml = request.twiml if request.document is not None else None
+            if request.url is not None:
+                call.url, call.method = request.url, request.method
         elif request.document is not None:
             self._interrupt(call, at)
             self._run_program(call, request.document.verbs, at, None)

@@ -10,7 +10,8 @@ Spec grammar (``--faults`` on the command line), comma-separated ``key=value`` i
     jitter=DURATION       plus a uniform random delay in [-jitter, +jitter] (never below 0)
     error_rate=SHARE      share of requests answered 500 (20500) or 503 (20503), half each
     rate_limit=SHARE      share of requests answered 429 (20429) with Retry-After
-    retry_after=DURATION  the Retry-After given with those 429s (whole seconds, default 1)
+    retry_after=DURATION  the Retry-After given with those 429s (whole seconds, default 1);
+                          ``none`` sends 429s without the header (Twilio does not promise it)
     drop=SHARE            share of connections closed without any response
     outage=DURATION@DURATION   every request fails 503 for the first duration, starting the
                           second duration after the spec is set (``outage=30s@60s``)
@@ -70,6 +71,8 @@ class FaultSpec:
                 spec = replace(spec, error_rate=parse_share(value))
             elif name in ("rate_limit", "throttle"):
                 spec = replace(spec, rate_limit=parse_share(value))
+            elif name == "retry_after" and value.lower() == "none":
+                spec = replace(spec, retry_after=0.0)
             elif name == "retry_after":
                 spec = replace(spec, retry_after=max(1.0, parse_duration(value)))
             elif name == "drop":
@@ -101,7 +104,9 @@ class FaultSpec:
             parts.append(f"error_rate={self.error_rate:g}")
         if self.rate_limit:
             parts.append(f"rate_limit={self.rate_limit:g}")
-        if self.retry_after != 1.0:
+        if self.retry_after == 0.0:
+            parts.append("retry_after=none")
+        elif self.retry_after != 1.0:
             parts.append(f"retry_after={self.retry_after:g}s")
         if self.drop:
             parts.append(f"drop={self.drop:g}")

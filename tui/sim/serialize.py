@@ -86,7 +86,10 @@ def format_number(number: str) -> str:
 
 
 def call_duration(call: CallRecord) -> str | None:
-    """Whole seconds from start to end; empty for calls that were never answered or still live."""
+    """Whole seconds from start to end; ``"0"`` for canceled, failed and busy calls (as Twilio
+    sends), empty for calls still live or unanswered otherwise."""
+    if call.status in ("canceled", "failed", "busy"):
+        return "0"
     if call.end_time is None or call.start_time is None or call.answered_at is None:
         return None
     return str(max(0, math.ceil(call.end_time - call.start_time - 1e-9)))
@@ -103,7 +106,7 @@ def call_payload(call: CallRecord) -> dict[str, Any]:
         "account_sid": call.account_sid,
         "answered_by": call.answered_by,
         "api_version": API_VERSION,
-        "caller_name": call.caller_name,
+        "caller_name": call.caller_name or "",
         "date_created": rfc2822(call.created_at),
         "date_updated": rfc2822(call.updated_at),
         "direction": call.direction,
@@ -128,6 +131,13 @@ def call_payload(call: CallRecord) -> dict[str, Any]:
         "trunk_sid": call.trunk_sid,
         "uri": f"{base}.json",
     }
+
+
+def created_call_json(call: CallRecord) -> bytes:
+    """A create's answer: Twilio sends null dates and ``queue_time`` "0" for the new call."""
+    payload = call_payload(call)
+    payload.update(date_created=None, date_updated=None, queue_time="0")
+    return dumps(payload)
 
 
 def call_json(call: CallRecord) -> bytes:

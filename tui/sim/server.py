@@ -52,7 +52,7 @@ from tui.sim.engine import CallEngine
 from tui.sim.faults import DROP, FaultInjector
 from tui.sim.floor_routes import add_floor_routes
 from tui.sim.paging import PageToken, page_uris, select_page
-from tui.sim.serialize import API_VERSION, account_payload, call_json, dumps
+from tui.sim.serialize import API_VERSION, account_payload, call_json, created_call_json, dumps
 from tui.sim.sids import new_sid
 
 log = logging.getLogger(__name__)
@@ -303,7 +303,7 @@ class SimulatorServer:
             if isinstance(value, str):
                 events.extend(value.replace(",", " ").split())
         call = self.engine.create_call(parse_create(_first_values(form), events))
-        return json_response(call_json(call), status=201)
+        return json_response(created_call_json(call), status=201)
 
     async def fetch_call(self, request: web.Request) -> web.StreamResponse:
         call = self.engine.get(request.match_info["sid"])
