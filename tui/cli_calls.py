@@ -112,7 +112,9 @@ def build_calls_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", parents=[common], help="the live calls (queued, ringing, in progress)")
     show = sub.add_parser("show", parents=[common], help="one call, with this machine's actions")
     show.add_argument("sid", metavar="CALL_SID")
-    sub.add_parser("hangup", parents=[common, acting], help="end calls (cancel if not answered)")
+    sub.add_parser(
+        "hangup", parents=[common, acting], help="end calls (queued, ringing or in progress)"
+    )
     redirect = sub.add_parser(
         "redirect", parents=[common, acting], help="make Twilio fetch new TwiML from a URL"
     )
