@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -101,9 +102,9 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
     raise AssertionError(f"callboard serve did not listen on {port} within {timeout:g} s")
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[str]:
-    """`callboard serve --demo` on a free loopback port; yields the page's URL."""
+@contextmanager
+def serve(tmp_path: Path, options: list[str]) -> Iterator[str]:
+    """`callboard serve OPTIONS` on a free loopback port; yields the server's own URL."""
     port = free_port()
     env = {
         key: value
@@ -114,8 +115,7 @@ def served(tmp_path: Path) -> Iterator[str]:
         "CALLBOARD_CONFIG": str(tmp_path / "config.toml"),
         "CALLBOARD_LOG_DIR": str(tmp_path / "logs"),
     }
-    command = [sys.executable, "-m", "tui", "serve", "--port", str(port)]
-    command += ["--demo", "--seed", "5", "--calls", "30"]
+    command = [sys.executable, "-m", "tui", "serve", "--port", str(port), *options]
     log = (tmp_path / "serve.log").open("wb")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -129,6 +129,13 @@ def served(tmp_path: Path) -> Iterator[str]:
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    """`callboard serve --demo` on a free loopback port; yields the page's URL."""
+    with serve(tmp_path, ["--demo", "--seed", "5", "--calls", "30"]) as url:
+        yield url
 
 
 def test_the_served_console_shows_live_calls_in_chromium(served: str, tmp_path: Path) -> None:
