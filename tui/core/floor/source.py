@@ -6,10 +6,9 @@ would cost a request per room per pass (1,000 rooms, 1,000 requests). A pass her
 * ``1`` request for the queues (queues are few: all of them, every pass), plus ``1`` per queue
   that has callers waiting, for its members in order;
 * ``ceil(rooms / 1000)`` requests for the list of rooms in progress;
-* at most ``request_budget`` requests for rooms' participants and recordings, spent in this order:
-  rooms open in a view (participants, the room's recordings, each participant's call recordings),
-  rooms of calls on screen (participants and the room's recordings), rooms never looked into yet,
-  newest first (participants), then the least recently refreshed ones.
+* at most ``request_budget`` requests for rooms' participants and recordings, spent on the rooms
+  open in a view first, then the rooms (and the calls' recordings) of calls on screen, then rooms
+  never looked into, then the least recently refreshed ones (:mod:`tui.core.floor.plan`).
 
 So a pass costs ``3 + queues with callers + budget`` requests at most whether the account has 100
 rooms or 1,000 (``tests/benchmarks/bench_floor.py`` counts them). Where a call is placed in a room
@@ -46,6 +45,7 @@ from tui.core.floor.models import (
     recording_from_json,
 )
 from tui.core.floor.placements import build_placements
+from tui.core.floor.plan import PlanInputs, RoomFetch, plan_pass
 from tui.core.twilio_client import TwilioAccess, TwilioAccessError, TwilioHttpError
 
 _log = logging.getLogger(__name__)
@@ -94,6 +94,9 @@ class FloorSource:
         self._rooms: dict[str, RoomView] = {}
         self._fetched_at: dict[str, float] = {}
         self._room_of_call: dict[str, str] = {}
+        self._call_recording: dict[str, Recording] = {}
+        """Live recordings of calls' own (not their room's), as last checked."""
+        self._call_checked_at: dict[str, float] = {}
         self._snapshot = FloorSnapshot()
         self.passes = 0
 
@@ -194,9 +197,13 @@ class FloorSource:
             self._forget_room(sid)
         plan = self._plan(conferences)
         errors: list[str] = []
-        fetches = (self._fetch_room(live[sid], deep, counter, errors) for sid, deep in plan)
+        fetches = (self._fetch_room(live[f.sid], f, counter, errors) for f in plan)
         await asyncio.gather(*fetches)
-        rooms = {sid: view for sid, view in self._rooms.items() if sid in live}
+        rooms = {
+            sid: self._with_call_recordings(view)
+            for sid, view in self._rooms.items()
+            if sid in live
+        }
         placements = build_placements(queues, rooms.values(), hidden=self._hidden_calls)
         return FloorSnapshot(
             queues=tuple(queues),
@@ -240,54 +247,24 @@ class FloorSource:
         )
         return [c for c in (conference_from_json(r) for r in records) if c.sid]
 
-    def _plan(self, conferences: list[Conference]) -> list[tuple[str, bool]]:
-        """Which rooms to look into this pass, and whether deeply, within the request budget.
-
-        A room open in a view costs ``2 + participants`` (call recordings too), a room of a
-        visible call 2, any other room 1.
-        """
-        budget = self.request_budget
-        chosen: list[tuple[str, bool]] = []
-        picked: set[str] = set()
-        live = {conference.sid for conference in conferences}
-
-        def take(sid: str, cost: int, deep: bool) -> bool:
-            nonlocal budget
-            if sid in picked or sid not in live or cost > budget:
-                return False
-            picked.add(sid)
-            chosen.append((sid, deep))
-            budget -= cost
-            return True
-
-        for sid in sorted(self._open_rooms):
-            known = self._rooms.get(sid)
-            take(sid, 2 + (len(known.participants) if known else 2), True)
-        for call_sid in sorted(self._visible_calls):
-            room = self._room_of_call.get(call_sid)
-            if room is not None:
-                take(room, 2, False)
-        unseen = [c for c in conferences if c.sid not in self._fetched_at]
-        unseen.sort(key=lambda c: c.date_created, reverse=True)
-        for conference in unseen:
-            if budget <= 0:
-                break
-            take(conference.sid, 1, False)
-        stale = sorted(
-            (c.sid for c in conferences if c.sid in self._fetched_at and c.sid not in picked),
-            key=lambda sid: self._fetched_at[sid],
+    def _plan(self, conferences: list[Conference]) -> list[RoomFetch]:
+        inputs = PlanInputs(
+            conferences=conferences,
+            open_rooms=self._open_rooms,
+            visible_calls=self._visible_calls,
+            room_of_call=self._room_of_call,
+            legs_of_room={
+                sid: [p.call_sid for p in view.participants] for sid, view in self._rooms.items()
+            },
+            fetched_at=self._fetched_at,
+            call_checked_at=self._call_checked_at,
         )
-        for sid in stale:
-            if budget <= 0:
-                break
-            take(sid, 1, False)
-        return chosen
+        return plan_pass(inputs, self.request_budget)
 
     async def _fetch_room(
-        self, conference: Conference, deep: bool, counter: RequestCounter, errors: list[str]
+        self, conference: Conference, fetch: RoomFetch, counter: RequestCounter, errors: list[str]
     ) -> None:
         sid = conference.sid
-        watched = deep or sid in {self._room_of_call.get(c) for c in self._visible_calls}
         try:
             records = await self._list(
                 f"Conferences/{sid}/Participants.json", "participants", counter, {"PageSize": "100"}
@@ -295,19 +272,22 @@ class FloorSource:
             participants = tuple(
                 p for p in (participant_from_json(r, sid) for r in records) if p.call_sid
             )
-            recording = None
-            if watched:
+            previous = self._rooms.get(sid)
+            recording = previous.recording if previous is not None else None
+            if fetch.room_recording:
                 recording = await self._live_recording(
                     f"Conferences/{sid}/Recordings.json", counter
                 )
-            call_recordings: dict[str, Recording] = {}
-            if deep:
-                for participant in participants:
-                    found = await self._live_recording(
-                        f"Calls/{participant.call_sid}/Recordings.json", counter
-                    )
-                    if found is not None:
-                        call_recordings[participant.call_sid] = found
+            present = {p.call_sid for p in participants}
+            for call_sid in fetch.call_recordings:
+                if call_sid not in present:
+                    continue
+                found = await self._live_recording(f"Calls/{call_sid}/Recordings.json", counter)
+                self._call_checked_at[call_sid] = self._clock()
+                if found is None:
+                    self._call_recording.pop(call_sid, None)
+                else:
+                    self._call_recording[call_sid] = found
         except TwilioHttpError as error:
             if error.status == 404 or error.code in (20404, 16022):
                 self._forget_room(sid)
@@ -317,11 +297,7 @@ class FloorSource:
         except TwilioAccessError as error:
             errors.append(str(error))
             return
-        self._store_room(
-            RoomView(conference, participants, recording, self._wall(), call_recordings),
-            keep_recording=not watched,
-            keep_calls=not deep,
-        )
+        self._store_room(RoomView(conference, participants, recording, self._wall()))
 
     async def _live_recording(self, path: str, counter: RequestCounter) -> Recording | None:
         url = self._url(path)
@@ -337,29 +313,34 @@ class FloorSource:
                     return recording
         return None
 
-    def _store_room(self, view: RoomView, *, keep_recording: bool, keep_calls: bool) -> None:
-        """Keep the new view; what this fetch did not ask about is carried over from the last."""
+    def _store_room(self, view: RoomView) -> None:
         sid = view.conference.sid
         previous = self._rooms.get(sid)
-        if previous is not None and (keep_recording or keep_calls):
-            present = {participant.call_sid for participant in view.participants}
-            view = RoomView(
-                view.conference,
-                view.participants,
-                previous.recording if keep_recording else view.recording,
-                view.fetched_at,
-                {sid: rec for sid, rec in previous.call_recordings.items() if sid in present}
-                if keep_calls
-                else view.call_recordings,
-            )
+        present = {participant.call_sid for participant in view.participants}
         if previous is not None:
             for participant in previous.participants:
-                if self._room_of_call.get(participant.call_sid) == sid:
-                    del self._room_of_call[participant.call_sid]
-        for participant in view.participants:
-            self._room_of_call[participant.call_sid] = sid
+                call_sid = participant.call_sid
+                if call_sid not in present and self._room_of_call.get(call_sid) == sid:
+                    del self._room_of_call[call_sid]
+                    self._forget_call(call_sid)
+        for call_sid in present:
+            self._room_of_call[call_sid] = sid
         self._rooms[sid] = view
         self._fetched_at[sid] = self._clock()
+
+    def _forget_call(self, call_sid: str) -> None:
+        self._call_recording.pop(call_sid, None)
+        self._call_checked_at.pop(call_sid, None)
+
+    def _with_call_recordings(self, view: RoomView) -> RoomView:
+        found = {
+            p.call_sid: self._call_recording[p.call_sid]
+            for p in view.participants
+            if p.call_sid in self._call_recording
+        }
+        if not found:
+            return view
+        return RoomView(view.conference, view.participants, view.recording, view.fetched_at, found)
 
     def _forget_room(self, sid: str) -> None:
         view = self._rooms.pop(sid, None)
@@ -368,6 +349,7 @@ class FloorSource:
             for participant in view.participants:
                 if self._room_of_call.get(participant.call_sid) == sid:
                     del self._room_of_call[participant.call_sid]
+                    self._forget_call(participant.call_sid)
 
     # ------------------------------------------------------------------ reporting
 
