@@ -16,6 +16,7 @@ from textual.binding import Binding
 
 from tui.core.models import Call
 from tui.core.text import display_text
+from tui.ui.floor import where_column
 from tui.ui.floor.conference_screen import ConferenceScreen
 from tui.ui.floor.control import FloorController
 from tui.ui.floor.dialogs import FloorConfirmScreen
@@ -92,6 +93,7 @@ class FloorMainKeys(RoomActions):
     def floor_mount(self) -> None:
         """In ``on_mount``: tell the floor source what is on screen, once a second."""
         self.lookup = self._lookup_call
+        where_column.use(self.floor.where, self._lookup_call)
         self._screen.set_interval(1.0, self._floor_watch)
 
     def _lookup_call(self, sid: str) -> Call | None:
@@ -105,11 +107,8 @@ class FloorMainKeys(RoomActions):
         changed, note = self.floor.update(message.snapshot)
         if note:
             self._screen.notify(note, title="Monitoring ended", severity="warning", markup=False)
-        refresh = getattr(self.table, "refresh_calls", None)  # type: ignore[attr-defined]
-        if changed and callable(refresh):
-            refresh(changed)
-        elif changed:
-            self.table.refresh()  # type: ignore[attr-defined]
+        if changed:
+            self.table.refresh_calls(changed)  # type: ignore[attr-defined]
 
     def _floor_watch(self) -> None:
         table = self.table  # type: ignore[attr-defined]

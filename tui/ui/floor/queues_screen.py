@@ -125,7 +125,8 @@ class QueuesScreen(Screen[None]):
         table = self.query_one("#queues", DataTable)
         queues = self.queues
         if self._queue_sid is None and queues:
-            self._queue_sid = queues[0].queue.sid
+            busy = next((q for q in queues if q.members), queues[0])
+            self._queue_sid = busy.queue.sid
         table.clear()
         for view in queues:
             queue = view.queue

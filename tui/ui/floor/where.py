@@ -1,6 +1,7 @@
 """The Where column: one short sentence per call, from the floor source's placements.
 
-"in queue Support #3 for 2:10", "with agent Alice · on hold · ● rec", "in room CF…1a2b · muted".
+"in queue Support #3 for 2:10", "on hold · ● rec · with agent alice", "muted · in room sales-12":
+the state comes first, so a narrow column still shows it.
 Every name in it comes from Twilio (queue names, labels, identities) and passes through
 :func:`tui.core.text.display_text` here, before any widget sees it.
 """
@@ -38,11 +39,15 @@ def identity(call: Call | None) -> str | None:
 
 def other_party(placement: Placement, lookup: Callable[[str], Call | None]) -> str | None:
     """Who the call is with: ``agent NAME`` for a ``client:`` leg, else another leg's label."""
+    numbers = []
     for sid in placement.others:
-        name = identity(lookup(sid))
+        call = lookup(sid)
+        name = identity(call)
         if name:
             return f"agent {name}"
-    return placement.agent_label
+        if call is not None:
+            numbers.append(call.from_ if call.direction == "inbound" else call.to)
+    return placement.agent_label or next((number for number in numbers if number), None)
 
 
 def room_flags(placement: Placement) -> list[str]:
@@ -77,7 +82,7 @@ def format_where(placement: Placement | None, lookup: Callable[[str], Call | Non
         head = f"in room {display_text(placement.room_name or '', limit=20) or '?'}"
     else:
         head = "alone in a room"
-    return " · ".join([head, *room_flags(placement)])
+    return " · ".join([*room_flags(placement), head])
 
 
 class WhereBook:

@@ -20,6 +20,7 @@ freeze; see shared/research/performance.md). Here:
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -556,6 +557,16 @@ class CallTable(TableExtras, can_focus=True):
         if status in ("queued", "ringing", "in-progress"):
             return self._style(f"status-{status}")
         return self._style("status-other")
+
+    def refresh_calls(self, sids: Collection[str]) -> None:
+        """Repaint the rows of ``sids`` whose cells changed outside their Call (the floor's
+        Where column); rows not on screen just lose their cached lines."""
+        for key in [key for key in self._line_cache.keys() if key[0] in sids]:  # noqa: SIM118
+            self._line_cache.discard(key)
+        top = round(self.scroll_y)
+        for offset, sid in enumerate(self._model.view.window(top, self._body_height())):
+            if sid in sids:
+                self._refresh_row(top + offset)
 
     def set_watched(self, sids: frozenset[str]) -> None:
         """Calls another console is on (shown in the marker cell); repaints if it changed."""
