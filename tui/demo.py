@@ -9,20 +9,34 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import replace
 
 from tui.core.config import Settings
 from tui.core.credentials import Credentials
+from tui.core.floor.settings import SupervisorSettings
 from tui.core.secret import Secret
 from tui.core.session import Backend, BackendFactory, PollListener, open_backend
 from tui.sim import EmbeddedSimulator
 
 DEMO_LABEL = "DEMO — simulated calls"
+DEMO_SUPERVISOR = SupervisorSettings(device="client:supervisor", caller_id="+15005550006")
+"""Dialled into rooms by Listen/Whisper/Barge in the demo when config.toml names no device."""
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """The settings with a demo supervisor device, unless config.toml sets one."""
+    supervisor = settings.floor.supervisor
+    if supervisor.can_dial:
+        return settings
+    device = replace(supervisor, device=DEMO_SUPERVISOR.device, caller_id=DEMO_SUPERVISOR.caller_id)
+    return replace(settings, floor=replace(settings.floor, supervisor=device))
 
 
 def demo_backend_factory(
     settings: Settings, *, seed: int = 0, live_calls: int = 120, read_only: bool = False
 ) -> BackendFactory:
     """A factory that starts a seeded simulator, then opens the back end on it."""
+    settings = demo_settings(settings)
 
     @asynccontextmanager
     async def run(on_event: PollListener) -> AsyncIterator[Backend]:
