@@ -95,7 +95,12 @@ async def test_dequeue_head_and_a_member_that_already_left(
         await wait_until(pilot, lambda: isinstance(app.screen, QueuesScreen), "the queues view")
         queues = app.screen
         assert isinstance(queues, QueuesScreen)
-        await wait_until(pilot, lambda: queues.selected_queue is not None, "a queue")
+        queues.select_queue(sales.sid)
+        await wait_until(
+            pilot,
+            lambda: queues.selected_member is not None and queues.selected_member.call_sid == head,
+            "the head selected",
+        )
         # The head leaves behind the console's back (answered elsewhere).
         await (
             twilio.client.queues(sales.sid)
@@ -139,8 +144,11 @@ async def test_read_only_refuses_floor_actions_with_a_note(
             .participants(room.customer_call_sid)
             .fetch_async()
         ).hold
-        offered = {a.binding.action for a in main.active_bindings.values() if a.enabled}
-        assert "floor_listen" not in offered and "floor_queues" in offered
+        shown = {a.binding.action for a in main.active_bindings.values() if a.binding.show}
+        assert "floor_listen" not in shown and "floor_queues" in shown
+        await pilot.press("l")  # still bound: answered with a note, nothing dialled
+        await wait_until(pilot, lambda: len(toasts_with(app, "Read-only mode")) == 2, "a note")
+        assert app.main_screen.floor.monitor is None
         await pilot.press("c")
         await wait_until(pilot, lambda: app.screen is not main, "the conference view")
         note = str(app.screen.query_one("#room-note").render())

@@ -22,7 +22,7 @@ from tui.core.text import display_text
 from tui.ui.floor.control import FloorController
 from tui.ui.floor.dialogs import FLOOR_STYLESHEET
 from tui.ui.floor.monitor_bar import MonitorBar
-from tui.ui.floor.room_actions import RoomActions
+from tui.ui.floor.room_actions import RoomActions, hide_floor_keys
 
 COLUMNS = ("Label", "Call SID", "Number", "Status", "Hold", "Muted", "Coaching", "Rec")
 
@@ -69,6 +69,8 @@ class ConferenceScreen(RoomActions, Screen[None]):
         self.lookup = lookup
         self._focus_call = focus_call
         self._shown_version = -1
+        if controller.read_only:
+            hide_floor_keys(self)
 
     def compose(self) -> ComposeResult:
         yield MonitorBar(self.controller, id="monitor")
@@ -91,9 +93,6 @@ class ConferenceScreen(RoomActions, Screen[None]):
 
     def on_unmount(self) -> None:
         self.controller.open_rooms.pop(id(self), None)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (self.controller.read_only and action.startswith("floor_"))
 
     def room_target(self) -> tuple[str, str | None] | None:
         selected = self.selected

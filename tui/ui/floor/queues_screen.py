@@ -24,6 +24,7 @@ from tui.core.text import display_text
 from tui.ui.floor.control import FloorController
 from tui.ui.floor.dialogs import FLOOR_STYLESHEET, DequeueScreen, FloorConfirmScreen
 from tui.ui.floor.monitor_bar import MonitorBar
+from tui.ui.floor.room_actions import hide_floor_keys
 from tui.ui.floor.where import format_wait
 
 QUEUE_COLUMNS = ("Queue", "Waiting", "Average wait", "Longest wait", "Max")
@@ -56,7 +57,11 @@ class QueuesScreen(Screen[None]):
         self.destinations = destinations
         self.lookup = lookup
         self._shown_version = -1
+        if controller.read_only:
+            hide_floor_keys(self)
         self._queue_sid: str | None = None
+        self._member_sid: str | None = None
+        """The member the cursor is on, kept by SID across refills."""
         self.start_with: tuple[str, str] | None = None
         """(Queue SID, Call SID) to select on opening (``d`` on a waiting call)."""
 
@@ -82,22 +87,9 @@ class QueuesScreen(Screen[None]):
         self.set_interval(0.5, self._sync)
         start = self.start_with
         if start is not None:
-            self._queue_sid = start[0]
+            self._queue_sid, self._member_sid = start
         self._sync()
-        queues.focus()
-        if start is not None:
-            view = self.selected_queue
-            row = (
-                next((i for i, m in enumerate(view.members) if m.call_sid == start[1]), None)
-                if view
-                else None
-            )
-            if row is not None:
-                members.move_cursor(row=row)
-                members.focus()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (self.controller.read_only and action.startswith("floor_"))
+        (members if start is not None else queues).focus()
 
     # ------------------------------------------------------------------ what it shows
 
@@ -152,6 +144,7 @@ class QueuesScreen(Screen[None]):
     def _fill_members(self) -> None:
         table = self.query_one("#members", DataTable)
         keep = table.cursor_row
+        wanted = self._member_sid
         view = self.selected_queue
         table.clear()
         title = self.query_one("#members-title", Label)
@@ -169,18 +162,38 @@ class QueuesScreen(Screen[None]):
                 key=member.call_sid,
             )
         if view.members:
-            table.move_cursor(row=min(max(keep, 0), len(view.members) - 1))
+            rows = [member.call_sid for member in view.members]
+            row = rows.index(wanted) if wanted in rows else min(max(keep, 0), len(rows) - 1)
+            table.move_cursor(row=row)
+
+    def select_queue(self, queue_sid: str, member_sid: str | None = None) -> None:
+        """Show ``queue_sid``'s members (cursor on ``member_sid`` when given)."""
+        self._queue_sid, self._member_sid = queue_sid, member_sid
+        self._shown_version = -1
+        self._sync()
 
     @on(DataTable.RowHighlighted, "#queues")
     def _queue_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if not event.data_table.has_focus or event.cursor_row != event.data_table.cursor_row:
+            return  # the table being refilled, not the supervisor choosing a queue
         key = event.row_key.value if event.row_key is not None else None
         if isinstance(key, str) and key != self._queue_sid:
             self._queue_sid = key
+            self._member_sid = None
             self._fill_members()
+
+    @on(DataTable.RowHighlighted, "#members")
+    def _member_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        stale = event.cursor_row != event.data_table.cursor_row  # a refill's, already moved on
+        if event.data_table.has_focus and not stale and event.row_key is not None:
+            key = event.row_key.value
+            self._member_sid = key if isinstance(key, str) else None
 
     # ------------------------------------------------------------------ dequeue
 
     def action_floor_dequeue(self) -> None:
+        if self.controller.usable(self) is None:
+            return
         member = self.selected_member
         if member is None:
             self.notify("Select a caller in the members list to dequeue.", severity="warning")
@@ -196,7 +209,7 @@ class QueuesScreen(Screen[None]):
 
     def _dequeue(self, call_sid: str | None, title: str) -> None:
         view = self.selected_queue
-        if view is None or self.controller.usable(self) is None:
+        if self.controller.usable(self) is None or view is None:
             return
         queue_sid = view.queue.sid
         queue_name = display_text(view.queue.friendly_name, limit=40)

@@ -8,6 +8,7 @@ undone, refusing in read-only mode with a note, sending once, reporting once —
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from textual.screen import Screen
@@ -20,6 +21,17 @@ from tui.ui.floor.dialogs import DialScreen, FloorConfirmScreen
 from tui.ui.floor.where import identity
 
 Send = Callable[[FloorActions], Awaitable[ActionResult]]
+
+
+def hide_floor_keys(screen: Screen[Any]) -> None:
+    """Read-only: the floor's writing keys leave the footer but stay bound, so a press is
+    answered with a note (as the main screen does for t, r and h)."""
+    by_key = screen._bindings.key_to_bindings
+    for key, bindings in by_key.items():
+        by_key[key] = [
+            replace(binding, show=False) if binding.action.startswith("floor_") else binding
+            for binding in bindings
+        ]
 
 
 def _short(sid: str) -> str:
@@ -44,6 +56,13 @@ class RoomActions:
     def _screen(self) -> Screen[Any]:
         assert isinstance(self, Screen)
         return self
+
+    def _read_only_note(self) -> bool:
+        """In read-only mode say so (nothing is sent) and return ``True``."""
+        if not self.controller.read_only:
+            return False
+        self.controller.usable(self._screen)
+        return True
 
     def _send(self, send: Send) -> None:
         actions = self.controller.usable(self._screen)
@@ -101,26 +120,36 @@ class RoomActions:
     # ------------------------------------------------------------------ participants
 
     def action_floor_hold(self) -> None:
+        if self._read_only_note():
+            return
         if (target := self._leg("hold")) is not None:
             room, leg = target
             self._send(lambda a: a.hold(room, leg, on=True))
 
     def action_floor_resume(self) -> None:
+        if self._read_only_note():
+            return
         if (target := self._leg("take off hold")) is not None:
             room, leg = target
             self._send(lambda a: a.hold(room, leg, on=False))
 
     def action_floor_mute(self) -> None:
+        if self._read_only_note():
+            return
         if (target := self._leg("mute")) is not None:
             room, leg = target
             self._send(lambda a: a.mute(room, leg, on=True))
 
     def action_floor_unmute(self) -> None:
+        if self._read_only_note():
+            return
         if (target := self._leg("unmute")) is not None:
             room, leg = target
             self._send(lambda a: a.mute(room, leg, on=False))
 
     def action_floor_remove(self) -> None:
+        if self._read_only_note():
+            return
         if (target := self._leg("remove")) is not None:
             room, leg = target
             self._confirm(
@@ -134,6 +163,8 @@ class RoomActions:
             )
 
     def action_floor_end(self) -> None:
+        if self._read_only_note():
+            return
         target = self.room_target()
         if target is None:
             return
@@ -163,6 +194,8 @@ class RoomActions:
         return True
 
     def action_floor_listen(self) -> None:
+        if self._read_only_note():
+            return
         target = self.room_target()
         if target is None or not self._can_dial():
             return
@@ -171,6 +204,8 @@ class RoomActions:
         self._send(lambda a: a.listen(room, room_name=name))
 
     def action_floor_whisper(self) -> None:
+        if self._read_only_note():
+            return
         target = self.room_target()
         if target is None:
             return
@@ -186,6 +221,8 @@ class RoomActions:
         self._send(lambda a: a.whisper(room, agent, room_name=name))
 
     def action_floor_barge(self) -> None:
+        if self._read_only_note():
+            return
         target = self.room_target()
         if target is None:
             return
@@ -202,6 +239,8 @@ class RoomActions:
         )
 
     def action_floor_stop(self) -> None:
+        if self._read_only_note():
+            return
         if self.controller.monitor is None:
             self._screen.notify("You are not listening to any room.", severity="warning")
             return
@@ -210,6 +249,8 @@ class RoomActions:
     # ------------------------------------------------------------------ warm transfer
 
     def action_floor_warm_transfer(self) -> None:
+        if self._read_only_note():
+            return
         target = self.room_target()
         if target is None or not self._can_dial():
             return
@@ -228,6 +269,8 @@ class RoomActions:
         self._screen.app.push_screen(dialog)
 
     def action_floor_drop_agent(self) -> None:
+        if self._read_only_note():
+            return
         target = self.room_target()
         if target is None:
             return
@@ -256,7 +299,11 @@ class RoomActions:
         self._send(lambda a: a.set_recording(leg, room, paused=paused))
 
     def action_floor_pause_recording(self) -> None:
+        if self._read_only_note():
+            return
         self._recording(True)
 
     def action_floor_resume_recording(self) -> None:
+        if self._read_only_note():
+            return
         self._recording(False)
