@@ -45,15 +45,15 @@ def test_columns_are_chosen_by_priority_for_the_width() -> None:
 
 
 def test_a_column_is_one_declaration() -> None:
-    where = Column("where", "Where", 10, 4, lambda call: "queue", search=True)
-    register_column(where, after="status")
+    sample = Column("sample", "Sample", 10, 4, lambda call: "queue", search=True)
+    register_column(sample, after="status")
     try:
         keys = layout_for(198).keys
-        assert keys[keys.index("status") + 1] == "where"
-        assert "where" not in layout_for(78).keys  # dropped before Started when narrow
+        assert keys[keys.index("status") + 1] == "sample"
+        assert "sample" not in layout_for(78).keys  # dropped before Started when narrow
     finally:
-        unregister_column("where")
-    assert "where" not in layout_for(198).keys
+        unregister_column("sample")
+    assert "sample" not in layout_for(198).keys
 
 
 async def test_full_sids_at_200_columns_and_short_ones_at_80() -> None:
