@@ -62,7 +62,10 @@ def local_time(value: str | datetime) -> str:
     assert isinstance(moment, datetime)
     if moment.tzinfo is None:
         return moment.strftime("%Y-%m-%d %H:%M:%S")
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+    try:
+        return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+    except (OverflowError, ValueError, OSError):  # year 1 or 9999 shifted out of range
+        return moment.strftime("%Y-%m-%d %H:%M:%S %z")
 
 
 def format_time(value: object) -> str:
