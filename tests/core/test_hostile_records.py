@@ -192,3 +192,18 @@ async def test_an_endless_chain_costs_one_bounded_pass_per_growing_wait() -> Non
             assert ceiling / 2 <= delay <= ceiling
         # At most max_pages + 2 requests per wait: ~11 requests/s at first, under 1/s by the 6th.
         assert (limits.max_pages + 2) / delays[-1] < 1.0
+
+
+async def test_an_endless_chain_of_empty_pages_stops_at_the_first() -> None:
+    def serve(request: web.Request) -> dict[str, object]:
+        n = int(request.query.get("Page", "0"))
+        return page([], next_page_uri=f"{request.path}?Page={n + 1}")
+
+    async with listing_server(serve) as api:
+        events: list[PollEvent] = []
+        async with TwilioAccess(api.credentials(), timeout_s=5.0) as access:
+            poller = LiveCallPoller(access, on_event=events.append)
+            await poller.poll_once()
+        assert isinstance(events[-1], PollFailed)
+        assert "empty page that links to another" in events[-1].reason
+        assert len(api.requests) <= 3  # one page per status at most, never the chain

@@ -238,6 +238,7 @@ class LiveCallPoller:
             with collector_paused():
                 page = ListingPage(text, max_field_chars=limits.max_field_chars)
                 del text
+                before = state.records
                 for records in page.batches():
                     state.records += len(records)
                     if state.records > limits.max_records:
@@ -251,6 +252,10 @@ class LiveCallPoller:
                 del page
             if not next_uri:
                 return
+            if state.records == before:
+                raise TwilioBadResponse(
+                    "Twilio sent an empty page that links to another; the listing was dropped."
+                )
             if next_uri in seen_pages:
                 raise TwilioBadResponse(
                     "Twilio's paging went in a circle; the listing was dropped."
