@@ -142,9 +142,16 @@ def run_console(args: argparse.Namespace) -> int:
         app = hub_console_app(args, settings, credentials)
     elif credentials is None:
         from tui.demo import DEMO_LABEL, demo_backend_factory
+        from tui.demo_twiml import DemoTwimlServer, demo_settings
 
+        twiml = DemoTwimlServer()
+        settings = demo_settings(settings, twiml)
         factory = demo_backend_factory(
-            settings, seed=args.seed, live_calls=max(0, args.calls), read_only=args.read_only
+            settings,
+            seed=args.seed,
+            live_calls=max(0, args.calls),
+            read_only=args.read_only,
+            twiml=twiml,
         )
         app = CallboardApp(factory, settings, mode_label=DEMO_LABEL, read_only=args.read_only)
     else:

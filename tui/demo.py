@@ -7,6 +7,7 @@ as it talks to Twilio.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import replace
@@ -16,6 +17,7 @@ from tui.core.credentials import Credentials
 from tui.core.floor.settings import SupervisorSettings
 from tui.core.secret import Secret
 from tui.core.session import Backend, BackendFactory, PollListener, open_backend
+from tui.demo_twiml import DemoTwimlServer
 from tui.sim import EmbeddedSimulator
 
 DEMO_LABEL = "DEMO — simulated calls"
@@ -33,13 +35,26 @@ def demo_settings(settings: Settings) -> Settings:
 
 
 def demo_backend_factory(
-    settings: Settings, *, seed: int = 0, live_calls: int = 120, read_only: bool = False
+    settings: Settings,
+    *,
+    seed: int = 0,
+    live_calls: int = 120,
+    read_only: bool = False,
+    twiml: DemoTwimlServer | None = None,
 ) -> BackendFactory:
-    """A factory that starts a seeded simulator, then opens the back end on it."""
+    """A factory that starts a seeded simulator (and ``twiml``, if given), then the back end."""
     settings = demo_settings(settings)
 
     @asynccontextmanager
     async def run(on_event: PollListener) -> AsyncIterator[Backend]:
+        async with contextlib.AsyncExitStack() as stack:
+            if twiml is not None:
+                await stack.enter_async_context(twiml)
+            async with _backend(on_event) as backend:
+                yield backend
+
+    @asynccontextmanager
+    async def _backend(on_event: PollListener) -> AsyncIterator[Backend]:
         async with EmbeddedSimulator(
             seed=seed, live_calls=live_calls, traffic=True, floor=True
         ) as sim:
