@@ -110,16 +110,21 @@ def checked_keymap(keys: Mapping[str, str], source: Path | None = None) -> dict[
     return keymap
 
 
-def keys_in_force(app: App[object], binding: Binding) -> str:
-    """How the keys of ``binding`` read now (the user's keymap applied): ``j/↓``."""
+def key_list(app: App[object], binding: Binding) -> list[str]:
+    """The keys of ``binding`` in force now (the user's keymap applied), as displayed."""
     keymap: Mapping[str, str] = getattr(app, "_keymap", {})
     keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
     if binding.id in keymap or binding.key_display is None:
         shown = [
             app.get_key_display(binding.with_key(key.strip(), None)) for key in keys.split(",")
         ]
-        return "/".join(dict.fromkeys(shown))
-    return app.get_key_display(binding)
+        return list(dict.fromkeys(shown))
+    return [app.get_key_display(binding)]
+
+
+def keys_in_force(app: App[object], binding: Binding) -> str:
+    """How the keys of ``binding`` read now, for the help screen: ``↓/j``."""
+    return "/".join(key_list(app, binding))
 
 
 def key_display(app: App[object], binding_id: str, default: str) -> str:

@@ -198,7 +198,7 @@ class StatusHeader(Widget):
         else:
             counts = self._callers.by_status()
             compact = width < 110
-            label = "" if compact else "Callers "
+            label = "Callers "
             parts.append((0, styled(f"{label}{self._callers.callers:,}: ")))
             for status in LIVE_STATUSES:
                 glyph = STATUS_GLYPHS[status]
