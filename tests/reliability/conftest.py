@@ -11,7 +11,6 @@ import asyncio
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Future
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -20,7 +19,6 @@ from tests.ui.conftest import make_app, sim, twilio  # noqa: F401  (fixtures)
 from tui.sim import EmbeddedSimulator
 from tui.sim.server import RequestRecord
 
-RESULTS_DIR = Path(__file__).with_name("results")
 T = TypeVar("T")
 
 
@@ -88,11 +86,3 @@ def threaded_sim_factory() -> Iterator[Callable[..., ThreadedSimulator]]:
     yield start
     for handle in started:
         handle.stop()
-
-
-def write_result(name: str, text: str) -> Path:
-    """Write a Markdown result file next to the tests (kept in git, regenerated on each run)."""
-    RESULTS_DIR.mkdir(exist_ok=True)
-    path = RESULTS_DIR / name
-    path.write_text(text, encoding="utf-8")
-    return path

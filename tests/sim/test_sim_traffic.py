@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import time
 
 from tests.sim.conftest import async_client_for, close_async_client
 from tui.sim import EmbeddedSimulator, ManualClock
@@ -36,13 +35,13 @@ async def test_live_calls_are_present_right_after_start_in_realistic_shape() -> 
         named = sum(1 for c in inbound if c.caller_name)
         assert 0.15 * len(inbound) < named < 0.6 * len(inbound)
         started = [c for c in calls if c.start_time is not None]
-        ages = [now - c.start_time.timestamp() for c in started]  # type: ignore[union-attr]
+        ages = [now - c.start_time.timestamp() for c in started]
         assert all(age >= 0 for age in ages) and 60 < statistics.median(ages) < 900
         outbound = [c for c in calls if c.direction == "outbound-api"]
         assert any(c.answered_by for c in outbound)
         engine_calls = {c.sid: c for c in sim.engine}
         for call in calls:
-            record = engine_calls[call.sid]  # type: ignore[index]
+            record = engine_calls[call.sid]
             assert (call.answered_by is not None) == bool(
                 record.machine_detection and record.answered_at is not None
             )
@@ -75,9 +74,8 @@ async def test_traffic_keeps_the_live_count_near_its_target() -> None:
         assert 120 < talk < 600  # a few minutes, IVR and queue included
 
 
-async def test_ten_thousand_live_calls_start_quickly() -> None:
-    started = time.perf_counter()
+async def test_ten_thousand_live_calls_start() -> None:
+    """A 10,000-call simulator starts with every call live (its start-up time is a benchmark:
+    ``tests/benchmarks/bench_sim_start.py``)."""
     async with EmbeddedSimulator(seed=10, live_calls=10_000) as sim:
         assert sim.engine.live_count == 10_000
-        elapsed = time.perf_counter() - started
-    assert elapsed < 5.0
