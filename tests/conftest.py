@@ -10,7 +10,8 @@ Directories that subpackages give their own ``sim`` fixture (``tests/sim``) keep
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import gc
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,21 @@ from tui.sim import EmbeddedSimulator, ManualClock
 SIM_SEED = 1
 SIM_LIVE_CALLS = 12
 HOLD = '<Response><Pause length="300"/></Response>'
+
+
+@pytest.fixture(autouse=True)
+def fresh_collector() -> Iterator[None]:
+    """Each test starts with nothing frozen and the collector on, and leaves it so.
+
+    The app freezes its start-up heap (``gc.freeze()``) and pauses the collector while it
+    parses; without this, what one test froze would stay frozen for every later test (and
+    satisfy a later test's "the heap was frozen" check).
+    """
+    gc.unfreeze()
+    gc.enable()
+    yield
+    gc.unfreeze()
+    gc.enable()
 
 
 @pytest.fixture

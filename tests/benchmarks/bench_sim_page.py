@@ -52,13 +52,14 @@ def page_url(sim: EmbeddedSimulator) -> str:
 
 
 def fetch_page(http: requests.Session, url: str) -> int:
-    response = http.get(url, params={"Status": "in-progress", "PageSize": PAGE})
+    response = http.get(url, params={"Status": "in-progress", "PageSize": str(PAGE)})
     assert response.status_code == 200
     assert response.content.count(b'"sid": "CA') >= PAGE
     return len(response.content)
 
 
 def report(benchmark: BenchmarkFixture, label: str, size: int) -> None:
+    assert benchmark.stats is not None
     median_ms = benchmark.stats.stats.median * 1000
     benchmark.extra_info["bytes"] = size
     print(f"\n{label}: {PAGE}-call page of {LIVE} live calls: median {median_ms:.1f} ms, {size} B")

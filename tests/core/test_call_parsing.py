@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import gc
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 
 from hypothesis import given
@@ -63,6 +64,7 @@ def test_kept_records_read_back_as_twilio_sent_them() -> None:
     fields = record_fields(call.raw)
     assert [name for name, _ in fields] == list(sent)
     shown = dict(fields)["subresource_uris"]
+    assert isinstance(shown, Mapping)
     assert dict(shown) == uris and list(shown) == list(names) and shown["events"] == uris["events"]
 
 

@@ -134,7 +134,18 @@ def test_without_api_url_nothing_is_rewritten() -> None:
     assert client.rewrite("https://api.twilio.com/x") == "https://api.twilio.com/x"
 
 
-async def test_regional_credentials_reach_the_override(sim: EmbeddedSimulator) -> None:
+async def test_regional_credentials_reach_the_override(
+    sim: EmbeddedSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SDK builds the regional host from region + edge; only then is it sent to api_url."""
+    built: list[str] = []
+    rewrite = _CallboardHttpClient.rewrite
+
+    def recorded(self: _CallboardHttpClient, url: str) -> str:
+        built.append(url)
+        return rewrite(self, url)
+
+    monkeypatch.setattr(_CallboardHttpClient, "rewrite", recorded)
     regional = Credentials(
         account_sid=sim.account_sid,
         username=sim.account_sid,
@@ -145,6 +156,8 @@ async def test_regional_credentials_reach_the_override(sim: EmbeddedSimulator) -
     )
     async with TwilioAccess(regional) as access:
         assert await access.fetch_account_name() == sim.friendly_name
+    assert built, "no request went through the HTTP client"
+    assert all(url.startswith("https://api.dublin.ie1.twilio.com/") for url in built), built
 
 
 @pytest.mark.parametrize(

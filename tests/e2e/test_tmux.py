@@ -96,7 +96,15 @@ def test_hang_up_a_call_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.send("Enter")
     terminal.wait_for(lambda s: "shown 1" in s, "the filter to narrow the table to one call")
     terminal.send("h")
-    terminal.wait_for(lambda s: "Hang up" in s and sid in s, "the confirm dialog naming the call")
+    # The footer says "Hang up" and the row shows the SID all along: wait for what only the
+    # dialog shows, its question and the call's line with what it will become.
+    terminal.wait_for(
+        lambda s: (
+            "Hang up this call?" in s
+            and any(sid in line and "→ completed" in line for line in s.splitlines())
+        ),
+        "the confirm dialog naming the call",
+    )
     terminal.send("y")
     terminal.wait_for(lambda s: "Hang-up applied" in s, "the hang-up to be reported")
     terminal.wait_for(lambda s: "shown 0" in s, "the call to leave the table")

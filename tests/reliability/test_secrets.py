@@ -20,7 +20,9 @@ import socket
 import traceback
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,6 +109,14 @@ def _read_files(debug_log: Path, shots: Path) -> dict[str, str]:
     return {str(path): path.read_text(errors="replace") for path in files}
 
 
+def has_backend(screen: Any) -> bool:
+    return screen.backend is not None
+
+
+def shows(widget: Any, text: str) -> bool:
+    return text in str(widget.render())
+
+
 def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -131,9 +141,7 @@ async def test_the_secret_appears_nowhere(
             app = RecordingApp(backend_factory(credentials, settings), settings, mode_label="T")
             async with app.run_test(size=SIZE) as pilot:
                 screen = app.main_screen
-                await wait_until(
-                    pilot, lambda screen=screen: screen.backend is not None, "the back end"
-                )
+                await wait_until(pilot, partial(has_backend, screen), "the back end")
 
                 async def act(keys: tuple[str, ...], toast: str) -> None:
                     count = len(app.toasts)  # noqa: B023
@@ -190,7 +198,7 @@ async def test_the_secret_appears_nowhere(
             header = app.main_screen.query_one("#status")
             await wait_until(
                 pilot,
-                lambda e=expected, h=header: e in str(h.render()),
+                partial(shows, header, expected),
                 f"the header to say {expected}",
             )
             await pilot.pause(0.6)
@@ -208,10 +216,10 @@ async def test_the_secret_appears_nowhere(
         api_secret=Secret(KEY_SECRET),
     )
     seen += [repr(profile), repr(keyed), repr(replace(settings, profiles={"day": profile}))]
-    for error in errors:
-        seen += [str(error), repr(error), "".join(traceback.format_exception(error))]
-        if error.__cause__ is not None or error.__context__ is not None:
-            seen.append(repr(error.__cause__) + repr(error.__context__))
+    for caught in errors:
+        seen += [str(caught), repr(caught), "".join(traceback.format_exception(caught))]
+        if caught.__cause__ is not None or caught.__context__ is not None:
+            seen.append(repr(caught.__cause__) + repr(caught.__context__))
 
     haystacks = _read_files(debug_log, shots)
     haystacks.update({f"text #{i}": text for i, text in enumerate(seen)})

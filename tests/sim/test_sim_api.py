@@ -41,7 +41,7 @@ async def raw(
 async def create(client: Client, **kwargs: object) -> str:
     params: dict[str, object] = {"to": "+14155550123", "from_": "+18889371204", "twiml": SAY}
     params.update(kwargs)
-    call = await client.calls.create_async(**params)  # type: ignore[arg-type]
+    call = await client.calls.create_async(**params)
     assert call.sid is not None
     return call.sid
 
@@ -269,7 +269,7 @@ async def test_bad_or_missing_create_parameters_get_400_with_the_right_code(
     call_params: dict[str, object] = {"to": "+14155550123", "from_": "+18889371204", "twiml": SAY}
     call_params.update(params)
     call_params = {k: v for k, v in call_params.items() if v is not None}
-    await expect_error(client.calls.create_async(**call_params), 400, code)  # type: ignore[arg-type]
+    await expect_error(client.calls.create_async(**call_params), 400, code)
 
 
 async def test_bad_update_parameters_get_400(sim: EmbeddedSimulator, client: Client) -> None:
@@ -277,7 +277,7 @@ async def test_bad_update_parameters_get_400(sim: EmbeddedSimulator, client: Cli
     await sim.advance(ANSWERED_BY)
     await expect_error(client.calls(sid).update_async(url="javascript:alert(1)"), 400, 21205)
     await expect_error(client.calls(sid).update_async(fallback_url="x"), 400, 21205)
-    await expect_error(client.calls(sid).update_async(status="ringing"), 400, 20001)  # type: ignore[arg-type]
+    await expect_error(client.calls(sid).update_async(status="ringing"), 400, 20001)
     await expect_error(client.calls(sid).update_async(twiml="<Nope"), 400, 12100)
     await expect_error(client.calls(sid).update_async(time_limit=0), 400, 20001)
     assert (await client.calls(sid).fetch_async()).status == "in-progress"

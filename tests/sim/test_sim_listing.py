@@ -69,7 +69,7 @@ async def test_token_anchors_the_listing_when_calls_are_created_and_end_between_
     sim.engine.hang_up(first_batch[0])  # oldest, on a later page
     sim.engine.hang_up(listed[0])
     while (page := await page.next_page_async()) is not None:
-        listed.extend(c.sid for c in page)  # type: ignore[misc]
+        listed.extend(c.sid for c in page)
     assert len(listed) == len(set(listed))
     assert set(listed) == set(first_batch) - {first_batch[0]}
     assert listed == sorted(listed, key=lambda sid: sim.engine.get(sid).key, reverse=True)  # type: ignore[union-attr]
@@ -146,7 +146,7 @@ async def test_start_and_end_time_filters(sim: EmbeddedSimulator, client: Client
     assert [c.sid for c in ended] == [early]
     assert await client.calls.list_async(end_time_before=middle_time) == []
     day = middle_time.strftime("%Y-%m-%d")
-    by_date = await client.calls.list_async(end_time=day)  # type: ignore[arg-type]
+    by_date = await client.calls.list_async(end_time=day)
     assert [c.sid for c in by_date] == [early] or end_of_early.strftime("%Y-%m-%d") != day
 
 

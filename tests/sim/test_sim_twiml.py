@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from twilio.request_validator import RequestValidator
@@ -15,7 +16,7 @@ from tui.sim.twiml_parser import TwimlParseError, parse_twiml
 LONG = '<Response><Pause length="600"/></Response>'
 
 
-async def answered_call(sim: EmbeddedSimulator, twiml: str = LONG, **kwargs: str) -> str:
+async def answered_call(sim: EmbeddedSimulator, twiml: str = LONG, **kwargs: Any) -> str:
     """An inbound call, answered (its first verb running) once this returns."""
     sid = sim.engine.create_inbound(
         from_="+14155550100", to="+18889371204", twiml=twiml, **kwargs

@@ -21,6 +21,7 @@ from tui.ui.screens.confirm import ConfirmHangupScreen
 from tui.ui.screens.detail import CallDetailScreen
 from tui.ui.screens.main import MainScreen
 
+RETRY_AFTER_S = 1
 LONG_HOLD = '<Response><Pause length="3600"/></Response>'
 SIZE = (150, 40)
 
@@ -215,11 +216,13 @@ async def test_rate_limited_action_is_not_sent_again(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await show_only(pilot, app, sid)
-        sim.faults.set("rate_limit=1.0,retry_after=3")
+        sim.faults.set(f"rate_limit=1.0,retry_after={RETRY_AFTER_S}")
         await pilot.press("h", "y")
         await wait_until(pilot, lambda: "refused" in app.toast_text(), "the refusal toast")
-        await pilot.pause(1.0)
+        # Twilio would take the request now: a console that resent it after Retry-After
+        # (or at all) would be seen below, by its second request and by the call ending.
         sim.faults.clear()
+        await pilot.pause(2 * RETRY_AFTER_S + 0.5)
     assert "rate limit" in app.toast_text().lower()
     assert len(update_requests(sim, sid)) == 1
     assert await status_of(twilio, sid) == "in-progress"
@@ -243,7 +246,9 @@ async def test_bulk_hang_up_of_marked_calls(
         assert isinstance(confirm, ConfirmHangupScreen)
         await pilot.press("y")
         await wait_until(pilot, lambda: "Hang-up on 3 calls" in app.toast_text(), "the tally")
-        await wait_until(pilot, lambda: table.total_count and table.row_count == 0, "rows leave")
+        await wait_until(
+            pilot, lambda: table.total_count > 0 and table.row_count == 0, "rows leave"
+        )
     assert "3 applied" in app.toast_text()
     for sid in sids:
         assert await status_of(twilio, sid) == "completed"
@@ -313,6 +318,9 @@ async def test_dialogs_opened_all_shift_leave_nothing_behind(
             await pilot.press(close)
             await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), close)
 
+    # Nothing is frozen before this app starts (the fixture unfreezes between tests), so the
+    # wait below can only be satisfied by the app's own freeze.
+    assert gc.get_freeze_count() == 0
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.main_screen.table.row_count > 0, "the first poll")
         await wait_until(pilot, lambda: gc.get_freeze_count() > 0, "the start-up heap frozen")

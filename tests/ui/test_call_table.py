@@ -466,10 +466,7 @@ def test_incremental_order_matches_a_full_rebuild() -> None:
                     age_s=float(rng.randrange(500)),
                     parent=None
                     if calls[sid].parent_call_sid is None
-                    else int(
-                        calls[sid].parent_call_sid[2:],
-                        16,  # type: ignore[index]
-                    ),
+                    else int(str(calls[sid].parent_call_sid)[2:], 16),
                 )
                 for sid in rng.sample(sorted(set(calls) - set(removed)), k=min(10, len(calls)))
                 if sid not in removed
