@@ -6,7 +6,7 @@ Run all benchmarks (excluded from the default test run) with one command::
     uv run pytest tests/benchmarks/bench_*.py -m benchmark_suite -s
 
 or only this one with ``uv run pytest tests/benchmarks/bench_end_to_end.py -m benchmark_suite -s``
-(about two minutes). It prints a Markdown table and writes ``tests/benchmarks/results/end_to_end.md``.
+(about two minutes). It prints a Markdown table and writes ``.results/end_to_end.md``.
 
 Set-up, and why:
 
@@ -58,6 +58,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-RESULTS = Path(__file__).parent / "results" / "end_to_end.md"
+from tests.benchmarks.e2e_readme import readme_blocks
+from tests.results import write_result
+
 ROOT = Path(__file__).resolve().parents[2]
 SIZE = (160, 50)
 SIZES = (1_000, 10_000, 50_000)
@@ -78,6 +81,7 @@ CHURN_ADVANCE_S = 600.0
 CHURN_REFRESHES = 12
 SCRIPT_RUNS = 5
 IDLE_S = 20.0
+IDLE_CALLS = 900
 
 TARGETS = {
     "max_block_ms": 16.0,
@@ -212,7 +216,7 @@ def install_probes() -> None:
                 PROBE.first_row_paint_at = ended
             PROBE.paint_pending = False
 
-    asyncio.events.Handle._run = timed_run  # type: ignore[method-assign]
+    asyncio.events.Handle._run = timed_run  # type: ignore[method-assign, assignment]
 
     get_text = twilio_client.TwilioAccess.get_text
 
@@ -563,9 +567,14 @@ async def rate_limit_demo(pilot: Any, app: Any, sim: SimProcess) -> dict[str, An
     }
 
 
-async def idle_cpu() -> dict[str, float]:
-    """CPU share of one core with 1,000 live calls (real-time traffic) and a 2 s poll."""
-    with simulator(1_000, manual_clock=False) as sim:
+async def idle_cpu() -> dict[str, Any]:
+    """CPU share of one core at about 1,000 live calls (real-time traffic) and a 2 s poll.
+
+    The simulator starts below 1,000 calls so that its traffic never lifts the account over the
+    poller's 1,000-call size floor (3 s): the interval in force, read from every pass of the
+    window, is reported, and the figure counts only if it was the configured 2 s throughout.
+    """
+    with simulator(IDLE_CALLS, manual_clock=False) as sim:
         app = make_app(sim, interval_s=2.0)
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(lambda: bool(app.events), "the first poll")
@@ -573,10 +582,16 @@ async def idle_cpu() -> dict[str, float]:
             passes, cpu, wall = len(app.events), time.process_time(), time.perf_counter()
             await asyncio.sleep(IDLE_S)
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            window = [event for _, event in app.events[passes:]]
+            intervals = sorted({e.interval_s for e in window if hasattr(e, "interval_s")})
+            live = [e.stats.total_live for e in window if hasattr(e, "stats")]
             return {
                 "pct": 100 * cpu / wall,
                 "seconds": wall,
-                "passes": len(app.events) - passes,
+                "passes": len(window),
+                "intervals_s": intervals,
+                "live_min": min(live, default=0),
+                "live_max": max(live, default=0),
             }
 
 
@@ -601,16 +616,14 @@ async def table_baselines(calls: dict[str, Any], diffs: list[Any]) -> dict[str, 
         first = await measure(
             pilot, lambda: table.apply_diff(CallDiff(added=tuple(calls.values()))), table
         )
-        figures = [await measure(pilot, lambda d=d: table.apply_diff(d), table) for d in diffs]
+        figures = [await measure(pilot, partial(table.apply_diff, d), table) for d in diffs]
         out["calltable_first"] = first.max_ms, first.busy_ms
         out["calltable_diff"] = [(f.max_ms, f.busy_ms) for f in figures]
     async with DataTableApp().run_test(size=SIZE) as pilot:
         dt = pilot.app.query_one(DataTable)
         first = await measure(pilot, lambda: populate_datatable(dt, list(calls.values())), dt)
         out["datatable_first"] = first.max_ms, first.busy_ms
-        figures = [
-            await measure(pilot, lambda d=d: apply_to_datatable(dt, d), dt) for d in diffs[:3]
-        ]
+        figures = [await measure(pilot, partial(apply_to_datatable, dt, d), dt) for d in diffs[:3]]
         out["datatable_diff"] = [(f.max_ms, f.busy_ms) for f in figures]
         current = dict(calls)
         refills = []
@@ -625,17 +638,21 @@ async def table_baselines(calls: dict[str, Any], diffs: list[Any]) -> dict[str, 
     return out
 
 
-async def measure_all() -> dict[str, Any]:
+PARTS = ("idle", *(str(n) for n in SIZES))
+"""Each runs in a fresh console process: no size inherits another's heap, caches or frozen set."""
+
+
+async def measure_part(part: str) -> dict[str, Any]:
+    """``idle``, or one size: its run (and, at 10,000, the table baselines on its diffs)."""
     install_probes()
-    results: dict[str, Any] = {"idle": await idle_cpu()}
-    for n in SIZES:
-        run = await run_console(n)
-        initial, diffs = run.pop("initial"), run.pop("diffs")
-        if n == 10_000:
-            results["baselines"] = await table_baselines(initial, diffs)
-        results[str(n)] = run
-        del initial, diffs
-        gc.collect()
+    if part == "idle":
+        return {"idle": await idle_cpu()}
+    n = int(part)
+    run = await run_console(n)
+    initial, diffs = run.pop("initial"), run.pop("diffs")
+    results: dict[str, Any] = {part: run}
+    if n == 10_000:
+        results["baselines"] = await table_baselines(initial, diffs)
     return results
 
 
@@ -715,6 +732,15 @@ def render(results: dict[str, Any]) -> tuple[str, list[str]]:
         "",
         max(k["ms"] for k in keys_poll) <= TARGETS["key_ms"],
     )
+    poll_block = max(k["max_block_ms"] for k in keys_poll)
+    row(
+        "longest event-loop block while a key is handled during a 10k poll ≤ 16 ms",
+        f"{med([k['max_block_ms'] for k in keys_poll]):.1f} ms median, {poll_block:.1f} ms worst "
+        f"of {len(keys_poll)}",
+        "",
+        "",
+        poll_block <= TARGETS["max_block_ms"],
+    )
     first_ms = r10["first_poll"]["paint_after_last_page_ms"]
     dt_first = base["datatable_first"][1]
     row(
@@ -754,12 +780,15 @@ def render(results: dict[str, Any]) -> tuple[str, list[str]]:
         r10["rss_mb"] <= TARGETS["rss_mb"],
     )
     idle = results["idle"]
+    intervals = idle["intervals_s"]
     row(
-        "idle CPU, 1,000 calls, 2 s poll ≤ 3% of one core",
-        f"{idle['pct']:.2f}% over {idle['seconds']:.0f} s ({idle['passes']} polls)",
+        "idle CPU, about 1,000 calls, 2 s poll ≤ 3% of one core",
+        f"{idle['pct']:.2f}% over {idle['seconds']:.0f} s ({idle['passes']} polls, "
+        f"{idle['live_min']:,}-{idle['live_max']:,} live calls, interval in force "
+        f"{', '.join(f'{i:g}' for i in intervals)} s)",
         "",
         "",
-        idle["pct"] <= TARGETS["idle_cpu_pct"],
+        idle["pct"] <= TARGETS["idle_cpu_pct"] and intervals == [2.0],
     )
     collected = r10["gc"]
     row(
@@ -864,28 +893,34 @@ def main(argv: list[str] | None = None) -> int:
     """The console process: measure everything, write the JSON results to ``--out``."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--part", choices=PARTS, required=True)
     args = parser.parse_args(argv)
-    results = asyncio.run(measure_all())
+    results = asyncio.run(measure_part(args.part))
     args.out.write_text(json.dumps(results, default=str))
     return 0
 
 
 @pytest.mark.benchmark_suite
-@pytest.mark.timeout(900)
+@pytest.mark.timeout(1800)
 def test_end_to_end() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "results.json"
-        subprocess.run(
-            [sys.executable, "-m", "tests.benchmarks.bench_end_to_end", "--out", str(out)],
-            cwd=ROOT,
-            env=child_env(Path(tmp)),
-            check=True,
-            timeout=840,
-        )
-        results = json.loads(out.read_text())
+    results: dict[str, Any] = {}
+    for part in PARTS:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "results.json"
+            command = [sys.executable, "-m", "tests.benchmarks.bench_end_to_end"]
+            subprocess.run(
+                [*command, "--part", part, "--out", str(out)],
+                cwd=ROOT,
+                env=child_env(Path(tmp)),
+                check=True,
+                timeout=600,
+            )
+            results.update(json.loads(out.read_text()))
     report, failed = render(results)
     print("\n" + report)
-    RESULTS.write_text(report)
+    write_result("end_to_end.md", report)
+    for name, block in readme_blocks(report).items():
+        write_result(f"readme/{name}.md", block)
     assert not failed, f"targets missed: {failed}"
 
 
