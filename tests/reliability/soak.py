@@ -60,11 +60,14 @@ MIXED = "latency=600ms,jitter=1600ms,error_rate=0.15,drop=0.08"
 """Delays uniform in [0, 2.2] s: ~6% answer after the 2 s timeout; 15% 5xx; 8% dropped."""
 RATE_LIMITED = "rate_limit=0.9,retry_after=2"
 OUTAGE_S = 6.0
+FRESH_WITHIN_S = 60.0
+"""How long the run waits for fresh data after the outage: a loaded machine may time out some
+passes; how soon it came on a quiet one is a time limit (``check_time_limits``)."""
 
 PHASES: tuple[tuple[str, str, float], ...] = (
     ("clean", "", 3.0),
     ("mixed faults", MIXED, 14.0),
-    ("slow answers", "latency=1500ms", 4.0),
+    ("slow answers", "latency=1800ms", 6.0),
     ("429 burst 1", RATE_LIMITED, 3.0),
     ("between bursts", "", 2.0),
     ("429 burst 2", RATE_LIMITED, 3.0),
@@ -240,14 +243,25 @@ async def _act(
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), "editor closes", 5)
         ledger.confirmed.append(("inject_twiml", call.sid))
         return
-    presses = 2 if double else 1
-    for _ in range(presses):
-        await pilot.press("h")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmHangupScreen), "confirm", 5)
-        await pilot.press("y")
+    if double:
+        # Both presses at once, as a supervisor hammering the key would: the second must come
+        # while the first is still in flight, even on a machine slow to open the dialog.
+        await pilot.press("h", "y", "h", "y")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), "confirm closes", 5)
-        ledger.confirmed.append(("hang_up", call.sid))
-    ledger.double_presses += presses - 1
+        ledger.confirmed += [("hang_up", call.sid)] * 2
+        ledger.double_presses += 1
+        return
+    await pilot.press("h")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmHangupScreen), "confirm", 5)
+    await pilot.press("y")
+    await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), "confirm closes", 5)
+    ledger.confirmed.append(("hang_up", call.sid))
+
+
+def _refused_in_flight(app: RecordingApp) -> bool:
+    """Whether a second press was already refused as in flight (a loaded machine may open the
+    dialog again only after the first answer came back; then the next action tries again)."""
+    return any(IN_FLIGHT_MESSAGE in message for _, message, _ in app.toasts)
 
 
 def _result_toasts(app: RecordingApp) -> list[tuple[str, str]]:
@@ -273,6 +287,8 @@ class SoakRun:
     key_own_max_s: float
     own_stall_max_s: float
     stall_max_s: float
+    time_to_fresh_s: float
+    interval_at_outage_end_s: float
     check_behaviour: Callable[[], None]
     """Assert everything the run must show regardless of machine load (no time limits)."""
 
@@ -288,6 +304,11 @@ class SoakRun:
             f"the event loop stalled {self.own_stall_max_s * 1000:.0f} ms"
         )
         assert self.stall_max_s < 1.0, f"the console froze for {self.stall_max_s:.1f} s"
+        # Recovery: fresh data within one interval (in force) of the API coming back, plus the
+        # pass itself.
+        assert self.time_to_fresh_s <= self.interval_at_outage_end_s + 1.0, (
+            f"fresh again only after {self.time_to_fresh_s:.1f} s"
+        )
 
 
 async def run_soak(
@@ -334,11 +355,11 @@ async def run_soak(
             phase = max(ledger.phase_at, key=ledger.phase_at.__getitem__, default="clean")
             quiet = phase in ("outage", "clean after outage")  # poll_now would mask recovery
             if time.monotonic() >= next_action and not quiet:
-                double = phase == "slow answers" and not ledger.double_presses
+                double = phase == "slow answers" and not _refused_in_flight(app)
                 await _act(pilot, app, ledger, acted, turn, double=double)
                 turn += 1
                 next_action = time.monotonic() + ACTION_EVERY_S
-            elif phase == "slow answers" and not ledger.double_presses:
+            elif phase == "slow answers" and not _refused_in_flight(app):
                 next_action = 0.0
             mark_key()
             await pilot.press(direction[len(ledger.key_latency) % 2])
@@ -352,21 +373,21 @@ async def run_soak(
                 for p in ledger.polls
             ),
             "fresh data after the outage",
-            16 + REQUEST_TIMEOUT_S,
+            FRESH_WITHIN_S,
         )
         # Every confirmed action reports exactly once (one toast per confirmation).
         await wait_until(
             pilot,
             lambda: len(_result_toasts(app)) >= len(ledger.confirmed),
             "every action's outcome",
-            3 * REQUEST_TIMEOUT_S + 5,
+            3 * REQUEST_TIMEOUT_S + 30,
         )
         stop.set()
         await lag_task
         poller = app.main_screen.backend.poller  # type: ignore[union-attr]
         fresh_at = time.monotonic()
         await wait_until(
-            pilot, lambda: poller.interval_s == POLL_INTERVAL_S, "the interval to recover", 15
+            pilot, lambda: poller.interval_s == POLL_INTERVAL_S, "the interval to recover", 40
         )
         speed_up_s = time.monotonic() - fresh_at
         final_interval = poller.interval_s
@@ -595,13 +616,9 @@ async def run_soak(
         assert rate_limit_headers, "the header never said the poller was rate limited"
         assert honoured_retry_after and all(honoured_retry_after)
         assert final_interval == POLL_INTERVAL_S, "the poller did not speed back up"
-        # Recovery: no retry during the outage waited longer than the interval in force, and
-        # fresh data came with the retry already scheduled when the API was back (plus the pass,
-        # which a loaded machine may slow: allowed up to the request timeout).
+        # Recovery: no retry during the outage was scheduled later than the interval in force
+        # (how soon fresh data came is a time limit: see SoakRun.check_time_limits).
         assert all(d <= interval_at_outage_end + 1e-6 for d in outage_retries), outage_retries
-        assert time_to_fresh <= retry_due + REQUEST_TIMEOUT_S + 0.5, (
-            f"fresh again only after {time_to_fresh:.1f} s (interval {interval_at_outage_end:g} s)"
-        )
 
     return SoakRun(
         text=text,
@@ -609,5 +626,7 @@ async def run_soak(
         key_own_max_s=key_own_max,
         own_stall_max_s=own_max,
         stall_max_s=lag_max,
+        time_to_fresh_s=time_to_fresh,
+        interval_at_outage_end_s=interval_at_outage_end,
         check_behaviour=check_behaviour,
     )
