@@ -200,7 +200,12 @@ def test_at_a_terminal_it_asks_first_and_only_yes_sends(
     asked: list[str] = []
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
-    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or answer)
+
+    def answer_prompt(prompt: str) -> str:
+        asked.append(prompt)
+        return answer
+
+    monkeypatch.setattr("builtins.input", answer_prompt)
     code, _, err = run(capsys, "hangup", sid)
     assert code == expected
     assert asked and "cannot be undone" in asked[0] and sid in err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from typing import Any, cast
 
 import pytest
 from aiohttp import web
@@ -41,7 +42,7 @@ BAD_FIELDS: list[dict[str, object]] = [
     "fields", BAD_FIELDS, ids=lambda f: f"{next(iter(f))}={next(iter(f.values()))!r:.20}"
 )
 def test_a_bad_field_is_unknown_and_named(fields: dict[str, object]) -> None:
-    call = call_from_json(call_record(1, **fields))
+    call = call_from_json(call_record(1, **cast(dict[str, Any], fields)))
     name = next(iter(fields))
     assert call.sid == call_record(1)["sid"]
     assert call.unreadable == (name,)
@@ -63,7 +64,9 @@ def test_dates_at_the_edges_of_the_calendar_never_raise() -> None:
 
 
 def _hostile_page(_request: web.Request) -> str:
-    records = [call_record(i + 1, **fields) for i, fields in enumerate(BAD_FIELDS)]
+    records = [
+        call_record(i + 1, **cast(dict[str, Any], fields)) for i, fields in enumerate(BAD_FIELDS)
+    ]
     records.append(call_record(100, duration="12"))
     text = json.dumps(page(records))
     # Things only raw JSON can carry: a 5,000-digit number, not-an-object, no SID, a list SID.
@@ -108,10 +111,10 @@ async def test_a_huge_field_is_cut_at_parse_time_and_marked() -> None:
             poller = LiveCallPoller(access, on_event=events.append)
             await poller.poll_once()
         assert isinstance(events[-1], PollSucceeded)
-        name = poller.calls[call_record(1)["sid"]].raw["caller_name"]
+        name = poller.calls[str(call_record(1)["sid"])].raw["caller_name"]
         assert isinstance(name, str)
         assert len(name) == PassLimits().max_field_chars + 1 and name.endswith(CUT_MARK)
-        assert poller.calls[call_record(2)["sid"]].raw["caller_name"] == ""
+        assert poller.calls[str(call_record(2)["sid"])].raw["caller_name"] == ""
 
 
 def _endless(prefix: str = "CA"):  # type: ignore[no-untyped-def]
@@ -137,6 +140,7 @@ async def test_an_endless_chain_of_pages_is_cut_off_and_backed_off() -> None:
         failure = events[0]
         assert isinstance(failure, PollFailed) and failure.limit_hit
         assert "max_pages" in failure.reason and "backs off" in failure.reason
+        assert isinstance(events[-1], PollFailed)
         assert poller.health.limit_hit and poller.health.stale_reason == events[-1].reason
         assert sent <= limits.max_pages + 2  # the statuses share one page budget per pass
         assert first_delay >= poller.configured_interval_s  # never retried at once

@@ -15,15 +15,20 @@ async def test_consoles_see_the_live_set_and_its_changes(
 ) -> None:
     first, second = open_console(), open_console()
     for console in (first, second):
-        await eventually(lambda c=console: set(c.source.calls) == live_sids(sim), "the snapshot")
+
+        def has_snapshot(c: Console = console) -> bool:
+            return set(c.source.calls) == live_sids(sim)
+
+        await eventually(has_snapshot, "the snapshot")
     ended = sorted(live_sids(sim))[0]
     sim.engine.hang_up(ended)
     new = sim.engine.create_inbound(from_="+14155550100", to="+14155550199")
     for console in (first, second):
-        await eventually(
-            lambda c=console: ended not in c.source.calls and new.sid in c.source.calls,
-            "the hang-up and the new call",
-        )
+
+        def has_change(c: Console = console) -> bool:
+            return ended not in c.source.calls and new.sid in c.source.calls
+
+        await eventually(has_change, "the hang-up and the new call")
     added = [e for e in first.events if isinstance(e, PollSucceeded) and e.diff.added]
     assert any(call.sid == new.sid for e in added for call in e.diff.added)
     assert set(first.source.calls) == live_sids(sim)
