@@ -140,11 +140,27 @@ def created_call_json(call: CallRecord) -> bytes:
     return dumps(payload)
 
 
+_separators: tuple[str, str] = (", ", ": ")
+"""Twilio's spacing (a space after ``,`` and ``:``), or compact: see :func:`use_compact_json`."""
+
+
+def use_compact_json() -> None:
+    """Serve JSON without spaces from now on (``callboard sim --compact-json``), to show that a
+    client does not depend on Twilio's spacing. Call before serving: cached bodies keep theirs."""
+    global _separators
+    _separators = (",", ":")
+
+
+def item_separator() -> bytes:
+    """What goes between the records of a listing page."""
+    return _separators[0].encode()
+
+
 def call_json(call: CallRecord) -> bytes:
     """The call's JSON bytes, cached on the record until the engine changes the call."""
     cached = call.json_cache
     if cached is None:
-        cached = json.dumps(call_payload(call), separators=(", ", ": ")).encode("utf-8")
+        cached = json.dumps(call_payload(call), separators=_separators).encode("utf-8")
         call.json_cache = cached
     return cached
 
@@ -169,4 +185,4 @@ def account_payload(
 
 
 def dumps(payload: object) -> bytes:
-    return json.dumps(payload, separators=(", ", ": ")).encode("utf-8")
+    return json.dumps(payload, separators=_separators).encode("utf-8")

@@ -52,7 +52,14 @@ from tui.sim.engine import CallEngine
 from tui.sim.faults import DROP, FaultInjector
 from tui.sim.floor_routes import add_floor_routes
 from tui.sim.paging import PageToken, page_uris, select_page
-from tui.sim.serialize import API_VERSION, account_payload, call_json, created_call_json, dumps
+from tui.sim.serialize import (
+    API_VERSION,
+    account_payload,
+    call_json,
+    created_call_json,
+    dumps,
+    item_separator,
+)
 from tui.sim.sids import new_sid
 
 log = logging.getLogger(__name__)
@@ -289,8 +296,8 @@ class SimulatorServer:
         body = b"".join(
             (
                 b'{"calls": [',
-                b", ".join([call_json(call) for call in result.calls]),
-                b"], ",
+                item_separator().join([call_json(call) for call in result.calls]),
+                b"]" + item_separator(),
                 dumps(envelope)[1:],
             )
         )

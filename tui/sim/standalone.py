@@ -19,6 +19,7 @@ from tui.sim.clock import Clock, ManualClock
 from tui.sim.embedded import EmbeddedSimulator
 from tui.sim.faults import FaultSpec
 from tui.sim.faults import __doc__ as FAULTS_DOC
+from tui.sim.serialize import use_compact_json
 from tui.sim.sids import ACCOUNT_SID_RE
 
 
@@ -84,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="time stands still until POST /_sim/advance (for scripted tests)",
     )
     parser.add_argument(
+        "--compact-json",
+        action="store_true",
+        help="answer JSON without spaces after , and : (Twilio's answers have them)",
+    )
+    parser.add_argument(
         "--friendly-name", default="Demo Contact Center", help="the account's friendly name"
     )
     return parser
@@ -134,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     if not 0 <= args.port <= 65535:
         parser.error("--port must be between 0 and 65535")
     clock: Clock | None = ManualClock() if args.manual_clock else None
+    if args.compact_json:
+        use_compact_json()
     sim = EmbeddedSimulator(
         seed=args.seed,
         live_calls=args.calls,
