@@ -57,7 +57,8 @@ def test_a_crash_outside_the_app_exits_70_too(
 def test_the_report_is_short_and_names_the_chain() -> None:
     try:
         try:
-            {}["missing"]
+            missing: dict[str, int] = {}
+            missing["missing"]
         except KeyError as inner:
             raise ValueError("x" * 10_000) from inner
     except ValueError as error:

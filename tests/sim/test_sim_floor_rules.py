@@ -34,7 +34,7 @@ async def test_hold_fetches_the_hold_url_and_resume_clears_it(
     assert (await customer.update_async(hold=False)).hold is False
     muted = await customer.update_async(muted=True)
     assert muted.muted is True and (await customer.fetch_async()).muted is True
-    assert (await customer.update_async(muted="maybe")).muted is False  # type: ignore[arg-type]
+    assert (await customer.update_async(muted="maybe")).muted is False
 
 
 async def test_whisper_refusals_16028_not_in_room_and_16027_on_hold(
