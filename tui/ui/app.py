@@ -22,6 +22,7 @@ from tui.core.errors import CallboardError
 from tui.core.models import PollEvent, PollSucceeded
 from tui.core.session import BackendFactory, PollListener
 from tui.core.text import display_lines, display_text
+from tui.ui import partial_updates
 from tui.ui.floor.main_keys import floor_commands
 from tui.ui.keymap import checked_keymap
 from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
@@ -54,6 +55,7 @@ class CallboardApp(App[None]):
         read_only: bool = False,
     ) -> None:
         super().__init__()
+        partial_updates.install()
         self._user_keymap = checked_keymap(settings.keys, settings.source)
         self._backend_factory = backend_factory
         self.settings = settings
