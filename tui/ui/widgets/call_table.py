@@ -481,16 +481,20 @@ class CallTable(TableExtras, can_focus=True):
         placed = self._layout.find("duration")
         if not len(self._model.view) or placed is None:
             return
-        x = placed.x - round(self.scroll_x)
-        # Status joins in: a call crossing a threshold is highlighted there too.
+        scroll_x, top, body = round(self.scroll_x), round(self.scroll_y), self._body_height()
+        screen = self.size.region
+        regions = [Region(placed.x - scroll_x, 1, placed.width, body).intersection(screen)]
+        # Status joins in on the rows whose threshold highlight changed (see _alerts_changed).
         status = self._layout.find("status")
         if status is not None and status.x < placed.x:
-            x, width = status.x - round(self.scroll_x), placed.x + placed.width - status.x
-        else:
-            width = placed.width
-        region = Region(x, 1, width, self._body_height()).intersection(self.size.region)
-        if region:
-            self.refresh(region)
+            width = placed.x - status.x
+            regions += [
+                Region(status.x - scroll_x, 1 + index - top, width, 1).intersection(screen)
+                for index in self._alerts_changed(top, body, time.time())
+            ]
+        regions = [region for region in regions if region]
+        if regions:
+            self.refresh(*regions)
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_layout()

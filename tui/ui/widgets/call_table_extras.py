@@ -70,6 +70,7 @@ class TableExtras(ScrollView):
     def _init_extras(self) -> None:
         self.thresholds = Thresholds()
         self._new_above = set()
+        self._tick_alerts: dict[str, Style | None] = {}
 
     # -- marks --------------------------------------------------------------------------------
 
@@ -111,6 +112,21 @@ class TableExtras(ScrollView):
             start = call.date_created.timestamp()
         level = self.thresholds.level(call.status, elapsed(start, now))
         return None if level is None else self._style(level)
+
+    def _alerts_changed(self, top: int, count: int, now: float) -> list[int]:
+        """Display rows of ``[top, top + count)`` whose highlight changed since the last call, or
+        that it had not seen: the Duration tick repaints their Status cell too, and only the
+        Duration of the others (over SSH each cell repainted costs bytes every second)."""
+        view, rows = self._model.view, self._model.rows
+        before, now_alerts = self._tick_alerts, {}
+        changed = []
+        for index in range(top, min(top + count, len(view))):
+            sid = view.sid_at(index)
+            alert = now_alerts[sid] = self._threshold_style(rows[sid], now)
+            if sid not in before or before[sid] != alert:
+                changed.append(index)
+        self._tick_alerts = now_alerts
+        return changed
 
     # -- new calls above the screen -----------------------------------------------------------
 
