@@ -113,7 +113,8 @@ async def test_odd_statuses_open_every_dialog(
             ("r", TransferScreen, "escape"),
         ):
             await pilot.press(key)
-            await wait_until(pilot, lambda d=dialog: isinstance(app.screen, d), dialog.__name__)
+            shown = dialog  # the lambda runs here, in this turn of the loop
+            await wait_until(pilot, lambda: isinstance(app.screen, shown), dialog.__name__)  # noqa: B023
             await pilot.pause(0.05)
             text = assert_clean_screen(app, f"{dialog.__name__} for status {status!r}")
             if dialog is not TransferScreen and dialog is not TwimlEditorScreen:
@@ -137,7 +138,8 @@ async def test_markup_in_a_sid_is_shown_in_titles_and_toasts(
             ("r", TransferScreen, "escape"),
         ):
             await pilot.press(key)
-            await wait_until(pilot, lambda d=dialog: isinstance(app.screen, d), dialog.__name__)
+            shown = dialog  # the lambda runs here, in this turn of the loop
+            await wait_until(pilot, lambda: isinstance(app.screen, shown), dialog.__name__)  # noqa: B023
             await pilot.pause(0.05)
             assert "[/x][b]" in assert_clean_screen(app, dialog.__name__)
             await pilot.press(close)
