@@ -528,9 +528,9 @@ async def run_soak(
         ("  of which waiting for the retry already scheduled", f"{retry_due:.2f} s"),
         ("interval in force when the outage ended", f"{interval_at_outage_end:g} s"),
         (
-            "table while failing: min rows / always stale",
+            "table while failing: min rows / marked stale at some point",
             f"{min((s.total_count for s in failing_samples), default=0)} / "
-            f"{all(s.stale for s in failing_samples)}",
+            f"{any(s.stale for s in failing_samples)}",
         ),
     ]
     text = (
@@ -586,7 +586,8 @@ async def run_soak(
             (
                 "table while failing",
                 f"never fewer than {min((s.total_count for s in failing_samples), default=0)} "
-                f"rows, always marked stale: {all(s.stale for s in failing_samples)}",
+                f"rows, marked stale once its data was older than the stale limit: "
+                f"{any(s.stale for s in failing_samples)}",
             ),
             (
                 "rate limiting",
@@ -613,7 +614,10 @@ async def run_soak(
         # Polls never stacked: one pass at a time, three statuses listed concurrently at most.
         assert ledger.max_concurrent_list_requests <= 3
         # Failures kept the last calls on screen, marked stale; rate limiting shown and honoured.
-        assert failing_samples and all(s.total_count > 0 and s.stale for s in failing_samples)
+        # (The table is marked stale once its data is older than the header's stale limit,
+        # max(6 s, 2.5 intervals + a pass), not at the first failure: the outage gets there.)
+        assert failing_samples and all(s.total_count > 0 for s in failing_samples)
+        assert any(s.stale for s in failing_samples), "the table was never marked stale"
         assert rate_limit_headers, "the header never said the poller was rate limited"
         assert honoured_retry_after and all(honoured_retry_after)
         assert final_interval == POLL_INTERVAL_S, "the poller did not speed back up"
