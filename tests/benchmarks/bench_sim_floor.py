@@ -60,6 +60,7 @@ def base(sim: EmbeddedSimulator) -> str:
 
 
 def report(benchmark: BenchmarkFixture, label: str, size: int | None = None) -> None:
+    assert benchmark.stats is not None
     median_ms = benchmark.stats.stats.median * 1000
     tail = f", {size} B" if size is not None else ""
     print(f"\n{label}: median {median_ms:.1f} ms{tail}")
@@ -87,7 +88,7 @@ def test_list_rooms(
     url = f"{base(floor[0].sim)}/Conferences.json"
 
     def fetch() -> int:
-        response = session.get(url, params={"Status": "in-progress", "PageSize": ROOMS})
+        response = session.get(url, params={"Status": "in-progress", "PageSize": str(ROOMS)})
         assert response.status_code == 200
         assert response.content.count(b'"sid": "CF') == ROOMS
         return len(response.content)

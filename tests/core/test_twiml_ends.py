@@ -71,7 +71,7 @@ async def test_the_announcement_keeps_the_caller_on_the_line_in_the_simulator(
             f"/2010-04-01/Accounts/{sim.account_sid}/Calls/{record.sid}.json"
         )
         assert isinstance(payload, dict)
-        service = ActionService(access, None, operator="t")  # type: ignore[arg-type]
+        service = ActionService(access, None, operator="t")
         [result] = await service.inject_twiml(
             [call_from_json(payload)], announce.render(announce.example_values())
         )
