@@ -239,7 +239,9 @@ class StatusHeader(Widget):
                 parts.append((0, styled("  LIMIT", self._style("stale"))))
             reason = display_text(self._failure.reason, limit=160).rstrip().rstrip(".")
             retry = f"; retrying in {self._failure.retry_in_s:.0f} s"
-            parts.append((1, styled(f"  {reason}{retry}")))
+            # Kept whatever else is left out (the line is cut at its end instead): why the data
+            # is old is what a supervisor needs most while polls fail.
+            parts.append((0, styled(f"  {reason}{retry}")))
         elif self._interval_s is not None:
             parts.append((4, styled(f"  every {self._interval_s:g} s", self._style("dim"))))
         return parts
