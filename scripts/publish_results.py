@@ -24,7 +24,6 @@ COPIES = {
     "end_to_end.md": ROOT / "tests/benchmarks/results/end_to_end.md",
     "table.md": ROOT / "tests/benchmarks/results/table.md",
     "soak.md": ROOT / "tests/reliability/results/soak.md",
-    "bad_inputs.md": ROOT / "tests/reliability/results/bad_inputs.md",
 }
 BLOCK = re.compile(
     r"(<!-- results:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- /results:(?P=name) -->)", re.S

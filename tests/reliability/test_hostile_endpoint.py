@@ -159,9 +159,10 @@ async def test_hostile_records_are_listed_inert_and_polling_goes_on(
                 await pilot.press("down")
             call = table.cursor_call
             assert call is not None and table.cursor_index == index
-            case = by_sid.get(call.sid)
-            if case is None:
+            found = by_sid.get(call.sid)
+            if found is None:
                 continue  # the markup SID: its detail is checked in test_hostile_screens
+            case = found
             await pilot.press("enter")
             await wait_until(pilot, lambda: isinstance(app.screen, CallDetailScreen), case)
             assert_clean(app, case, svg=False)  # the SVG is checked once, after (slow to make)
