@@ -46,7 +46,7 @@ def rows() -> Iterable[tuple[str, list[str], str, str]]:
         if (where, item.id) in seen:
             continue
         seen.add((where, item.id))
-        keys = key_list(app, item.binding)
+        keys = key_list(app, item.binding)  # type: ignore[arg-type]
         description = item.binding.description or item.binding.action
         yield where, keys, description, item.id
 

@@ -61,11 +61,12 @@ async def test_endless_chain_requests_per_second(per_page: int) -> None:
             await asyncio.gather(task, return_exceptions=True)
     current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    first_reason = getattr(events[0], "reason", "-") if events else "-"
     lines = [
         f"## Endless page chain, {per_page} calls a page (default limits, 2 s interval)",
         f"- first 10 s: {first / 10:.0f} requests/s ({first} requests)",
         f"- next 50 s: {second / 50:.1f} requests/s ({second} requests)",
-        f"- passes: {poller.passes}; first failure: {events[0].reason if events else '-'}",
+        f"- passes: {poller.passes}; first failure: {first_reason}",
         f"- Python memory at the end {current / 2**20:.1f} MiB, peak {peak / 2**20:.1f} MiB",
     ]
     _write(lines)

@@ -189,7 +189,7 @@ async def test_palette_offers_every_floor_action_by_its_plain_name(
     app = floor_app(make_app)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_until(pilot, lambda: app.main_screen.backend is not None, "the back end")
-        titles = {command.title for command in app.get_system_commands(app.main_screen)}
+        titles = {command.title for command in app.get_system_commands(app.main_screen)}  # type: ignore[arg-type]
     expected = {
         "Listen", "Whisper", "Barge", "Stop listening", "Hold", "Resume", "Mute", "Unmute",
         "Remove from conference", "End conference", "Dequeue", "Warm transfer",
