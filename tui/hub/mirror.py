@@ -163,6 +163,8 @@ class CallMirror:
                     )
                 )
                 del self._written[sid]
+            else:
+                continue
             self.writes += 1
             if len(pending) >= _BATCH:
                 await _acked(pending)
