@@ -81,10 +81,11 @@ class HubLink:
             return self.connected
         if self._connecting is None:
             self._connecting = asyncio.create_task(self._connect(), name="nats connect")
-        done, _ = await asyncio.wait({self._connecting}, timeout=timeout_s)
-        if not done:
+        task = self._connecting
+        done, _ = await asyncio.wait({task}, timeout=timeout_s)
+        if not done or self._closing:
             return False
-        task, self._connecting = self._connecting, None
+        self._connecting = None
         try:
             self._client = task.result()
         except Exception as exc:  # e.g. a URL nats-py refuses
