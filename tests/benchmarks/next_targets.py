@@ -25,8 +25,11 @@ def first_rows(
     if not listing or not arrivals or painted_at is None:
         return {}
     start = listing[0]
+    pages = [at for at in arrivals if at > start]  # the account's name is fetched before
+    if not pages:
+        return {}
     return {
-        "first_page_fetch_ms": (arrivals[0] - start) * 1000,
+        "first_page_fetch_ms": (pages[0] - start) * 1000,
         "first_rows_ms": (painted_at - start) * 1000,
         "last_page_ms": (arrivals[-1] - start) * 1000,
     }

@@ -591,7 +591,8 @@ async def run_soak(
             ),
             (
                 "rate limiting",
-                f"`Retry-After` honoured (interval up to {max(slowed_intervals, default=0):g} s); "
+                f"`Retry-After` honoured (interval up to "
+                f"{max(slowed_intervals, default=0):.1f} s), "
                 f"back to the configured {POLL_INTERVAL_S:g} s interval "
                 f"{speed_up_s:.1f} s after fresh data",
             ),
