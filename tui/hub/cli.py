@@ -56,7 +56,29 @@ def build_hub_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--poll-interval", type=float, metavar="SECONDS", help="seconds between polls"
     )
+    parser.add_argument(
+        "--webhook-url",
+        metavar="URL",
+        help="optional push: the public URL you gave Twilio as the calls' StatusCallback; "
+        "callbacks are checked with X-Twilio-Signature (needs the auth token), deduplicated "
+        "and taken in any order, and reach consoles before the next poll",
+    )
+    parser.add_argument(
+        "--webhook-listen",
+        metavar="HOST:PORT",
+        default="127.0.0.1:8787",
+        help="where the webhook listens (default 127.0.0.1:8787; put a TLS proxy in front)",
+    )
     return parser
+
+
+def webhook_from(url: str | None, listen: str) -> tuple[str, int, str] | None:
+    if not url:
+        return None
+    host, _, port = listen.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"--webhook-listen must be HOST:PORT (got {listen!r}).")
+    return host, int(port), url
 
 
 def nats_url_from(value: str | None) -> str:
@@ -101,7 +123,8 @@ def main(argv: Sequence[str]) -> int:
             f"callboard hub: {credentials.account_sid} → {url} (logs in {log_dir()})",
             file=sys.stderr,
         )
-        asyncio.run(serve(HubService(credentials, settings, url)))
+        webhook = webhook_from(args.webhook_url, args.webhook_listen)
+        asyncio.run(serve(HubService(credentials, settings, url, webhook=webhook)))
         return 0
     except CallboardError as error:
         print(f"callboard hub: {error}", file=sys.stderr)

@@ -21,7 +21,7 @@ from typing import Final
 from nats.js.api import PubAck
 from nats.js.kv import KeyValue
 
-from tui.core.models import Call, PollEvent, PollSucceeded
+from tui.core.models import ENDED_STATUSES, LIVE_STATUSES, Call, PollEvent, PollSucceeded
 from tui.hub import layout
 from tui.hub.link import HubLink
 
@@ -31,6 +31,8 @@ _BATCH: Final = 512
 """Puts in flight at once (JetStream acknowledges each; pipelining is ~20x faster)."""
 _ACK_TIMEOUT_S: Final = 10.0
 _CONNECT_WAIT_S: Final = 2.0
+_ENDED_OVERRIDE_S: Final = 60.0
+"""How long a call a callback said ended stays out of the bucket while the listing lags."""
 
 
 class CallMirror:
@@ -61,8 +63,20 @@ class CallMirror:
         """False until the poller's first complete pass: until then the bucket is left alone."""
         self._generation = -1
         self._wake = asyncio.Event()
+        self._ended: dict[str, float] = {}
+        self._patched: dict[str, str] = {}
         self.writes = 0
         """Puts and purges sent so far (for the benchmark and the log)."""
+
+    def pushed(self, sid: str, status: str) -> None:
+        """A status callback said ``sid`` is now ``status``: bring it forward before the next
+        pass (an ended call is purged now, and kept out for a minute while the listing lags)."""
+        if status in ENDED_STATUSES:
+            self._ended[sid] = time.monotonic()
+        else:
+            self._patched[sid] = status
+        self._dirty[sid] = None
+        self._wake.set()
 
     def on_event(self, event: PollEvent) -> None:
         """The poller's listener: remember what changed; never blocks."""
@@ -104,6 +118,10 @@ class CallMirror:
         health = self._health
         if health is None:
             return
+        expired = [
+            sid for sid, at in self._ended.items() if time.monotonic() - at > _ENDED_OVERRIDE_S
+        ]
+        self._dirty.update(dict.fromkeys(expired))
         if not self._have_snapshot:
             pass  # never reconcile against an empty start: the bucket's calls may well be live
         elif not self._synced:
@@ -147,10 +165,21 @@ class CallMirror:
         js = self._link.jetstream()
         prefix = f"$KV.{layout.calls_bucket(self._account_sid)}."
         pending: list[asyncio.Future[PubAck]] = []
+        now = time.monotonic()
         for sid in sids:
             call = calls.get(sid)
+            ended_at = self._ended.get(sid)
+            if ended_at is not None:
+                if call is None or now - ended_at > _ENDED_OVERRIDE_S:
+                    del self._ended[sid]
+                else:
+                    call = None
             if call is not None:
-                value = layout.encode_call(call.raw)
+                raw = call.raw
+                status = self._patched.pop(sid, None)
+                if status and _lifecycle(status) > _lifecycle(call.status):
+                    raw = {**raw, "status": status}
+                value = layout.encode_call(raw)
                 if self._written.get(sid) == value:
                     continue
                 pending.append(await js.publish_async(prefix + sid, value))
@@ -185,3 +214,7 @@ async def _acked(pending: list[asyncio.Future[PubAck]]) -> None:
     if not pending:
         return
     await asyncio.wait_for(asyncio.gather(*pending), timeout=_ACK_TIMEOUT_S)
+
+
+def _lifecycle(status: str) -> int:
+    return LIVE_STATUSES.index(status) if status in LIVE_STATUSES else -1

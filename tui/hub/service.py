@@ -18,12 +18,14 @@ import socket
 
 from tui.core.config import Settings
 from tui.core.credentials import Credentials
+from tui.core.errors import ConfigError
 from tui.core.models import PollEvent
 from tui.core.poller import LiveCallPoller
 from tui.core.twilio_client import TwilioAccess
 from tui.hub import layout
 from tui.hub.link import HubLink
 from tui.hub.mirror import CallMirror
+from tui.hub.push import PushServer, StatusPush
 
 _log = logging.getLogger(__name__)
 
@@ -37,7 +39,22 @@ def hub_name() -> str:
 class HubService:
     """One account's hub; :meth:`run` until :meth:`stop` (or a signal, see :func:`serve`)."""
 
-    def __init__(self, credentials: Credentials, settings: Settings, nats_url: str) -> None:
+    def __init__(
+        self,
+        credentials: Credentials,
+        settings: Settings,
+        nats_url: str,
+        *,
+        webhook: tuple[str, int, str] | None = None,
+    ) -> None:
+        """``webhook`` = (host, port, public URL) serves Twilio's status callbacks (optional)."""
+        if webhook is not None and credentials.username != credentials.account_sid:
+            raise ConfigError(
+                "the status-callback webhook needs the account's auth token (Twilio signs "
+                "callbacks with it), not an API key."
+            )
+        self.webhook = webhook
+        self.push: PushServer | None = None
         self.credentials = credentials
         self.settings = settings
         self.nats_url = nats_url
@@ -76,6 +93,14 @@ class HubService:
                 on_synced=self.ready.set,
             )
             self.poller, self.mirror = poller, mirror
+            if self.webhook is not None:
+                host, port, public_url = self.webhook
+                push = StatusPush(
+                    self.credentials.password.reveal(), public_url, apply=mirror.pushed
+                )
+                self.push = PushServer(push, host, port)
+                await self.push.start()
+                _log.info("status callbacks on %s:%d for %s", host, self.push.port, public_url)
             tasks = [
                 asyncio.create_task(poller.run(), name="hub poller"),
                 asyncio.create_task(mirror.run(), name="hub mirror"),
@@ -91,6 +116,8 @@ class HubService:
                     await asyncio.wait_for(
                         asyncio.gather(*tasks, return_exceptions=True), _STOP_TIMEOUT_S
                     )
+                if self.push is not None:
+                    await self.push.stop()
                 await self.link.close()
                 _log.info("hub %s stopped", self.name)
 

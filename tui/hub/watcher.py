@@ -43,6 +43,8 @@ _log = logging.getLogger(__name__)
 _CONNECT_WAIT_S: Final = 2.0
 _RETRY_S: Final = 1.0
 _MAX_RETRY_S: Final = 15.0
+_PUSH_FLUSH_S: Final = 0.2
+"""Changes that arrive with no pass closing them (pushed) are shown after this quiet time."""
 _STOP_TIMEOUT_S: Final = 2.0
 _DELETED: Final = ("DEL", "PURGE")
 
@@ -166,8 +168,11 @@ class HubCallSource:
             self._report(watch, snapshot_done=True)
             while generation == self._link.generation:
                 try:
-                    entry = await watcher.updates(timeout=1.0)
+                    entry = await watcher.updates(timeout=_PUSH_FLUSH_S if watch.pending else 1.0)
                 except nats.errors.TimeoutError:
+                    if watch.pending:
+                        self._report(watch)  # pushed between passes (status callbacks)
+                        continue
                     if self._is_quiet():
                         self._report_quiet()
                         return completed  # watch again: the subscription may be gone
