@@ -258,6 +258,7 @@ class CallTable(TableExtras, can_focus=True):
         if descending is None:
             same = column == self._model.sort_column
             descending = not self._model.descending if same else False
+        self._lost_target = None
         before, cursor_line = self._snapshot_viewport()
         old_key = self._cursor_key()
         self._model.sort_by(column, descending)
@@ -267,6 +268,7 @@ class CallTable(TableExtras, can_focus=True):
         """Show only calls whose SID, numbers, status, direction or answered-by contain ``text``."""
         if text.strip().lower() == self._model.filter_text:
             return
+        self._lost_target = None  # the supervisor chose what is shown: the cursor is theirs
         before, cursor_line = self._snapshot_viewport()
         old_key = self._cursor_key()
         self._model.set_filter(text)
