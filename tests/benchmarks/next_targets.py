@@ -44,15 +44,19 @@ def next_target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, 
     rows: list[tuple[str, str, str, str, bool | None]] = []
     first = results["10000"]["first_poll"]
     if "first_rows_ms" in first:
-        ratio = first["first_rows_ms"] / max(first["first_page_fetch_ms"], 1e-9)
+        # One 1,000-call page: the in-progress listing is a chain of pages fetched one after
+        # another (queued and ringing fit in one page each), so the pass's fetch ÷ its length.
+        # (The first page to arrive is the small queued one: not a full page's fetch.)
+        page_ms = first["fetch_ms"] / max(1, first["requests"] - 2)
+        ratio = first["first_rows_ms"] / max(page_ms, 1e-9)
         rows.append(
             (
                 "first rows at 10,000 calls within 1.2x one page's fetch (first request → rows "
                 "painted)",
                 f"{first['first_rows_ms']:.0f} ms (the last of {first['requests']} pages arrived "
                 f"at {first['last_page_ms']:.0f} ms)",
-                f"one page's fetch (first request → its page in): "
-                f"{first['first_page_fetch_ms']:.0f} ms",
+                f"one 1,000-call page's fetch (the pass's {first['fetch_ms']:.0f} ms ÷ its "
+                f"{max(1, first['requests'] - 2)} in-progress pages): {page_ms:.0f} ms",
                 f"{ratio:.2f}x",
                 ratio <= FIRST_ROWS_RATIO,
             )
