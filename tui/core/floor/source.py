@@ -10,7 +10,8 @@ would cost a request per room per pass (1,000 rooms, 1,000 requests). A pass her
   open in a view first, then the rooms (and the calls' recordings) of calls on screen, then rooms
   never looked into, then the least recently refreshed ones (:mod:`tui.core.floor.plan`).
 
-So a pass costs ``3 + queues with callers + budget`` requests at most whether the account has 100
+So a pass costs ``2 + queues with callers + budget`` requests at most (one more per 1,000 rooms
+beyond the first thousand) whether the account has 100
 rooms or 1,000 (``tests/benchmarks/bench_floor.py`` counts them). Where a call is placed in a room
 Callboard has not looked into for a while, the placement is as old as that room's last fetch;
 the budget sets how quickly every room is seen.
