@@ -109,3 +109,57 @@ def test_hang_up_a_call_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.wait_for(lambda s: "Hang-up applied" in s, "the hang-up to be reported")
     terminal.wait_for(lambda s: "shown 0" in s, "the call to leave the table")
     terminal.send("q")
+
+
+def _room_call(screen: str) -> str | None:
+    """The short SID of a caller the Where column shows with an agent, if one is on screen."""
+    for line in screen.splitlines():
+        match = SID_RE.search(line)
+        if match and "with agent" in line and "└" not in line:
+            sid = match.group(0)
+            return sid if "…" in sid else f"{sid[:2]}…{sid[-8:]}"
+    return None
+
+
+def test_dequeue_a_caller_and_listen_in_on_a_conference(terminal: Terminal) -> None:
+    terminal.wait_for(
+        lambda s: "DEMO" in s and "in queue" in s,
+        "the Where column to show a caller in a queue",
+        timeout=60,
+    )
+    terminal.send("v")
+    terminal.wait_for(
+        lambda s: re.search(r"Members of \S+ \(head first\)", s) is not None, "the queues view"
+    )
+    terminal.send("D")
+    terminal.wait_for(lambda s: "Dequeue the head" in s, "the dequeue picker")
+    terminal.send("-l", "https://example.com/twiml/agent")
+    terminal.send("Enter")
+    terminal.wait_for(lambda s: "cannot be put back" in s, "the dequeue confirm")
+    terminal.send("y")
+    screen = terminal.wait_for(
+        lambda s: "Dequeue applied" in s or "Dequeue refused" in s, "the dequeue to be reported"
+    )
+    assert "Dequeue applied" in screen
+    terminal.send("Escape")
+    screen = terminal.wait_for(
+        lambda s: "Duration" in s and _room_call(s) is not None,
+        "the calls screen with a caller in a room",
+    )
+    sid = _room_call(screen)
+    assert sid is not None
+    time.sleep(0.5)  # a key right behind ESC would read as alt+key
+    terminal.send("-l", "/")
+    terminal.wait_for(lambda s: "filter:" in s, "the filter line to open")
+    terminal.send("-l", sid[-8:])
+    terminal.send("Enter")
+    terminal.wait_for(lambda s: "shown 1" in s, "the filter to narrow the table to the caller")
+    terminal.send("c")
+    terminal.wait_for(lambda s: "Conference " in s and "participant" in s, "the conference view")
+    terminal.send("l")
+    terminal.wait_for(lambda s: "LISTENING to" in s, "the monitor bar naming the room")
+    terminal.wait_for(lambda s: "(you)" in s, "the supervisor's own leg in the room")
+    terminal.send("L")
+    terminal.wait_for(lambda s: "Stop listening applied" in s, "stop listening reported")
+    terminal.wait_for(lambda s: "LISTENING to" not in s, "the monitor bar to go")
+    terminal.send("q")
