@@ -273,6 +273,7 @@ class CallTable(TableExtras, can_focus=True):
         old_key = self._cursor_key()
         self._model.set_filter(text)
         self._after_reorder(before, cursor_line, old_key, set(), force_repaint=True)
+        self._lost_target = None  # the supervisor chose anew
 
     def toggle_mark(self) -> None:
         sid = self._cursor_sid
@@ -284,6 +285,7 @@ class CallTable(TableExtras, can_focus=True):
             self._marks.add(sid)
         self._refresh_row(self._cursor_index)
         self._selection_changed()
+        self._lost_target = None  # the supervisor chose anew
 
     def clear_marks(self) -> None:
         if not self._marks:
