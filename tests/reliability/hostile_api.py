@@ -161,8 +161,9 @@ class HostileApi:
                 if (record.get("status") if record.get("status") in LIVE else "in-progress")
                 == status
             ]
-        else:
-            calls = []
+        else:  # a later page: one fresh call each, so an endless chain is never "empty"
+            sid = call_sid(1_000_000 + page * 4 + LIVE.index(status) if status in LIVE else 0)
+            calls = [call_record(self.account_sid, sid, status=status)]
         next_uri = self.next_page(status, page) if self.next_page is not None else None
         body = {
             "calls": calls,
