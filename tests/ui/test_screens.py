@@ -245,7 +245,9 @@ async def test_editor_is_prefilled_from_the_first_snippet_and_says_it_is_valid()
         dialog = app.screen.query_one("#dialog")
         assert dialog.border_title == "Inject TwiML into 2 marked calls"
         assert editor_of(app.screen).text == "<Response><Say>Hold</Say></Response>"
-        assert str(status_of(app.screen).render()) == "✓ valid TwiML, 36/4000 characters"
+        status = str(status_of(app.screen).render())
+        assert status.endswith("✓ valid TwiML, 36/4000 characters")
+        assert "ends the call" in status  # a lone <Say> hangs up when it finishes
         assert status_of(app.screen).has_class("valid")
 
 
@@ -282,6 +284,8 @@ async def test_an_unfilled_placeholder_is_never_sent() -> None:
         assert isinstance(app.screen.focused, Input) and app.screen.focused.name == "message"
         await pilot.press(*"Back soon")
         await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")  # a lone <Say> ends the call: confirmed like a hang-up
         await pilot.pause()
     assert app.results == ["<Response><Say>Back soon</Say></Response>"]
 
@@ -338,6 +342,8 @@ async def test_valid_twiml_is_returned_exactly() -> None:
     async with app.run_test(size=SIZE) as pilot:
         editor_of(app.screen).text = twiml
         await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")  # it ends the call: confirmed like a hang-up
         await pilot.pause()
     assert app.results == [twiml]
 

@@ -30,8 +30,10 @@ from tui.core.errors import TwimlError, ValidationError
 from tui.core.models import Call
 from tui.core.snippets import Snippet
 from tui.core.twiml import MAX_TWIML_CHARS, validate_twiml
+from tui.core.twiml_ends import call_ending
 from tui.ui.plain import plain, plain_lines
 from tui.ui.screens._common import describe_targets
+from tui.ui.screens.confirm_ending import ConfirmEndingScreen
 from tui.ui.screens.live_targets import ActionDialog
 
 VALIDATE_DELAY_S: Final = 0.15
@@ -51,7 +53,11 @@ def xml_highlighting_available() -> bool:
 
 class TwimlEditorScreen(ActionDialog[str | None]):
     """Dismisses the validated TwiML to send (exactly what :func:`validate_twiml` returned for the
-    editor's text: the text with surrounding whitespace removed), or ``None`` on escape."""
+    editor's text: the text with surrounding whitespace removed), or ``None`` on escape.
+
+    The status line says when the TwiML will end the call (:func:`call_ending`); sending such
+    TwiML first asks, like a hang-up (:class:`ConfirmEndingScreen`).
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "send", "Send"),
@@ -230,15 +236,19 @@ class TwimlEditorScreen(ActionDialog[str | None]):
         except ValidationError as error:
             self._show_status(f"✗ {error}", valid=False)
         else:
-            self._show_status(
-                f"✓ valid TwiML, {len(twiml)}/{MAX_TWIML_CHARS} characters", valid=True
-            )
+            size = f"✓ valid TwiML, {len(twiml)}/{MAX_TWIML_CHARS} characters"
+            ending = call_ending(twiml)
+            if ending.ends:
+                self._show_status(f"⚠ {ending.reason}\n{size}", valid=True, ends=True)
+            else:
+                self._show_status(size, valid=True)
 
-    def _show_status(self, text: str, *, valid: bool) -> None:
+    def _show_status(self, text: str, *, valid: bool, ends: bool = False) -> None:
         status = self.query_one("#status", Static)
         status.update(plain_lines(text))
         status.set_class(valid, "valid")
         status.set_class(not valid, "invalid")
+        status.set_class(ends, "ends")
 
     # -- actions -------------------------------------------------------------------------
 
@@ -254,7 +264,27 @@ class TwimlEditorScreen(ActionDialog[str | None]):
         except ValidationError:
             self._focus_start()
             return
-        self.dismiss(twiml)
+        ending = call_ending(twiml)
+        if not ending.ends or not self.live_calls():  # nothing live: the screen sends nothing
+            self.dismiss(twiml)
+            return
+
+        def answered(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            # Hand the TwiML over now, in y's own callback (as the hang-up does); the editor
+            # closes once the confirmation has (only the topmost screen may be dismissed).
+            hook, self.on_result = self.on_result, None
+            if hook is not None:
+                hook(twiml)
+            self.call_later(close)
+
+        def close() -> None:
+            self.dismiss(twiml)  # not awaited: Textual refuses that from the screen's own handler
+
+        confirm = ConfirmEndingScreen(self.live_calls(), ending.reason)
+        confirm.on_result = answered  # like the hang-up: the send happens in y's own callback
+        self.app.push_screen(confirm)
 
     def _show_line(self, line: int) -> None:
         editor = self.editor
