@@ -19,6 +19,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from tui.core.config import Destination
 from tui.core.errors import ValidationError
 from tui.core.floor.addresses import ADDRESS_HELP, validate_address
+from tui.ui.plain import plain
 from tui.ui.screens._common import CallboardModal
 from tui.ui.screens.transfer import TransferScreen
 
@@ -49,7 +50,7 @@ class FloorConfirmScreen(CallboardModal[bool]):
     def compose(self) -> ComposeResult:
         classes = "dialog danger" if self.danger else "dialog"
         with Vertical(id="dialog", classes=classes) as dialog:
-            dialog.border_title = self.title_text
+            dialog.border_title = plain(self.title_text)  # titles name rooms and queues
             for line in self.lines:
                 yield Static(line, classes="floor-line", markup=False)
             with Horizontal(classes="buttons"):
@@ -80,7 +81,7 @@ class DialScreen(CallboardModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog") as dialog:
-            dialog.border_title = self.title_text
+            dialog.border_title = plain(self.title_text)  # titles name rooms and queues
             yield Static(self.explanation, classes="floor-line", markup=False)
             yield Label(f"Dial: {ADDRESS_HELP}", classes="section", markup=False)
             yield Input(placeholder="+14155550100, sip:… or client:…", id="address")
@@ -113,5 +114,5 @@ class DequeueScreen(TransferScreen):
     def on_mount(self) -> None:
         super().on_mount()
         dialog = self.query_one("#dialog")
-        dialog.border_title = self.title_text
+        dialog.border_title = plain(self.title_text)  # titles name rooms and queues
         dialog.border_subtitle = "Twilio fetches the TwiML for the caller from the URL"
