@@ -136,6 +136,7 @@ class MainScreen(FloorMainKeys, Screen[None]):
                     if isinstance(screen, ActionDialog):
                         screen.calls_changed(event.diff)
         header.shown = self.table.row_count
+        self.table.stale = header.is_stale  # at once on a poll; the tick covers the silences
 
     @on(StatusHeader.StaleChanged)
     def _stale_changed(self, message: StatusHeader.StaleChanged) -> None:
