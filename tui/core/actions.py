@@ -30,6 +30,7 @@ from tui.core.coordination import ActionClaims
 from tui.core.errors import ActionFailed
 from tui.core.models import Action, ActionResult, Call, Outcome
 from tui.core.outcomes import outcome_from_answer
+from tui.core.sdk_errors import int_attr, twilio_message
 from tui.core.sids import validate_call_sid
 from tui.core.twilio_client import (
     ResponseInfo,
@@ -37,7 +38,6 @@ from tui.core.twilio_client import (
     TwilioLinkRefused,
     TwilioUnreachable,
     capture_response,
-    clean_message,
 )
 from tui.core.twiml import validate_twiml
 from tui.core.urls import validate_method, validate_url
@@ -238,30 +238,48 @@ class ActionService:
         return outcome_from_answer(call, action, instance, parameters)
 
     async def _audited(self, result: ActionResult, parameters: Mapping[str, str]) -> ActionResult:
-        """Write ``result`` to the audit log and only then hand it back.
+        return await write_audited(
+            self._audit,
+            self._audit_lock,
+            operator=self.operator,
+            account_sid=self._access.account_sid,
+            result=result,
+            parameters=parameters,
+        )
 
-        If the log cannot be written the result still comes back (the call *was* acted on), with
-        the failure appended so the supervisor knows the record is missing.
-        """
-        audit = self._audit
-        if audit is None:
-            return result
-        try:
-            async with self._audit_lock:
-                await asyncio.to_thread(
-                    audit.record,
-                    operator=self.operator,
-                    account_sid=self._access.account_sid,
-                    result=result,
-                    parameters=dict(parameters),
-                )
-        except Exception as exc:
-            _log.exception("could not write the audit log")
-            return replace(
-                result,
-                message=f"{result.message} (not written to the audit log: {type(exc).__name__})",
-            )
+
+async def write_audited(
+    audit: AuditRecorder | None,
+    lock: asyncio.Lock,
+    *,
+    operator: str,
+    account_sid: str,
+    result: ActionResult,
+    parameters: Mapping[str, str],
+) -> ActionResult:
+    """Write ``result`` to the audit log and only then hand it back (every action service).
+
+    If the log cannot be written the result still comes back (the call *was* acted on), with
+    the failure appended so the supervisor knows the record is missing.
+    """
+    if audit is None:
         return result
+    try:
+        async with lock:
+            await asyncio.to_thread(
+                audit.record,
+                operator=operator,
+                account_sid=account_sid,
+                result=result,
+                parameters=dict(parameters),
+            )
+    except Exception as exc:
+        _log.exception("could not write the audit log")
+        return replace(
+            result,
+            message=f"{result.message} (not written to the audit log: {type(exc).__name__})",
+        )
+    return result
 
 
 def hang_up_status(call: Call) -> str:
@@ -282,11 +300,11 @@ def twilio_error_result(
     parameters: Mapping[str, str],
 ) -> ActionResult:
     """Map an error answer from Twilio to an outcome and a sentence."""
-    status = _int_attr(exc, "status") or info.status or 0
-    code = _int_attr(exc, "code")
+    status = int_attr(exc, "status") or info.status or 0
+    code = int_attr(exc, "code")
     if code == status:
         code = None  # the SDK puts the HTTP status there when the body had no Twilio code
-    message = _twilio_message(exc)
+    message = twilio_message(exc)
 
     def refused(text: str) -> ActionResult:
         return ActionResult(call.sid, action, Outcome.REFUSED, text, code=code or status or None)
@@ -327,24 +345,3 @@ def twilio_error_result(
         )
     shown_code = code if code is not None else status
     return refused(f"Twilio error {shown_code}: {message or 'the update was refused'}")
-
-
-def _int_attr(exc: object, name: str) -> int | None:
-    value = getattr(exc, name, None)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return None
-
-
-def _twilio_message(exc: TwilioException) -> str:
-    """Twilio's own words, without the SDK's "Unable to update record:" prefix."""
-    raw = getattr(exc, "msg", None) or getattr(exc, "detail", None) or getattr(exc, "title", None)
-    if not isinstance(raw, str):
-        return ""
-    for prefix in ("Unable to update record:", "Unable to update record"):
-        if raw.startswith(prefix):
-            raw = raw[len(prefix) :]
-            break
-    return clean_message(raw.strip())

@@ -20,7 +20,8 @@ from typing import Final
 from twilio.base.exceptions import TwilioException
 
 from tui.core.models import Action, ActionResult, Outcome
-from tui.core.twilio_client import ResponseInfo, clean_message
+from tui.core.sdk_errors import int_attr, twilio_message
+from tui.core.twilio_client import ResponseInfo
 
 ACTION_TITLES: Final = {
     Action.HOLD: "Hold",
@@ -85,11 +86,11 @@ def error_result(
     sid: str, action: Action, exc: TwilioException, info: ResponseInfo
 ) -> ActionResult:
     """Map an error answer from Twilio for a floor action to an outcome and a sentence."""
-    status = _int_attr(exc, "status") or info.status or 0
-    code = _int_attr(exc, "code")
+    status = int_attr(exc, "status") or info.status or 0
+    code = int_attr(exc, "code")
     if code == status:
         code = None  # the SDK puts the HTTP status there when the body had no Twilio code
-    message = _twilio_message(exc)
+    message = twilio_message(exc)
 
     def refused(text: str) -> ActionResult:
         return ActionResult(sid, action, Outcome.REFUSED, text, code=code or status or None)
@@ -121,23 +122,3 @@ def error_result(
         )
     shown = code if code is not None else status
     return refused(f"Twilio error {shown}: {message or 'the request was refused'}")
-
-
-def _int_attr(exc: object, name: str) -> int | None:
-    value = getattr(exc, name, None)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return None
-
-
-def _twilio_message(exc: TwilioException) -> str:
-    raw = getattr(exc, "msg", None) or getattr(exc, "detail", None) or getattr(exc, "title", None)
-    if not isinstance(raw, str):
-        return ""
-    for prefix in ("Unable to update record:", "Unable to create record:", "Unable to delete"):
-        if raw.startswith(prefix):
-            raw = raw[len(prefix) :]
-            break
-    return clean_message(raw.strip())

@@ -9,13 +9,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import replace
 from typing import Any, Final
 
 import aiohttp
 from twilio.base.exceptions import TwilioException
 
-from tui.core.actions import NOT_SENT_MESSAGE, READ_ONLY_MESSAGE, UNKNOWN_MESSAGE, AuditRecorder
+from tui.core.actions import (
+    NOT_SENT_MESSAGE,
+    READ_ONLY_MESSAGE,
+    UNKNOWN_MESSAGE,
+    AuditRecorder,
+    write_audited,
+)
 from tui.core.errors import ActionFailed
 from tui.core.floor.outcomes import APPLIED, error_result
 from tui.core.models import Action, ActionResult, Outcome
@@ -110,22 +115,11 @@ class AuditedSender:
             self._in_flight.discard(key)
 
     async def _audited(self, result: ActionResult, parameters: Mapping[str, str]) -> ActionResult:
-        audit = self._audit
-        if audit is None:
-            return result
-        try:
-            async with self._audit_lock:
-                await asyncio.to_thread(
-                    audit.record,
-                    operator=self.operator,
-                    account_sid=self._access.account_sid,
-                    result=result,
-                    parameters=dict(parameters),
-                )
-        except Exception as exc:
-            _log.exception("could not write the audit log")
-            return replace(
-                result,
-                message=f"{result.message} (not written to the audit log: {type(exc).__name__})",
-            )
-        return result
+        return await write_audited(
+            self._audit,
+            self._audit_lock,
+            operator=self.operator,
+            account_sid=self._access.account_sid,
+            result=result,
+            parameters=parameters,
+        )
