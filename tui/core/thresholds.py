@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from tui.core.config import _Config
+    from tui.core.config_reader import _Config
 
 THRESHOLD_KEYS: Final = ("long_wait", "long_call")
 THRESHOLD_RANGE: Final = (1.0, 86_400.0)

@@ -39,7 +39,7 @@ _KeyPath = tuple[_PathPart, ...]
 
 
 class ConfigReader(Protocol):
-    """What this module needs of the config file being read (``tui.core.config._Config``)."""
+    """What this module needs of the config file being read (``tui.core.config_reader._Config``)."""
 
     def error(self, message: str, path: _KeyPath = (), line: int | None = None) -> ConfigError: ...
 
