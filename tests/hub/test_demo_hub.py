@@ -11,7 +11,7 @@ from pathlib import Path
 from tests.hub.conftest import FIXTURE_TIMEOUT_S, eventually
 from tests.ui.conftest import RecordingApp, wait_until
 from tui.core.config import load_settings
-from tui.core.models import PollEvent, PollSucceeded
+from tui.core.models import PollEvent, PollProgress, PollSucceeded
 from tui.demo_hub import demo_hub_factory
 
 
@@ -25,7 +25,7 @@ async def test_demo_hub_feeds_the_console_and_a_joining_one(tmp_env: Path) -> No
         table = app.main_screen.table
         await wait_until(pilot, lambda: table.total_count > 0, "demo calls via the hub", 20)
         join, _ = demo_hub_factory(settings, seed=3, live_calls=0, nats_url=match.group(0))
-        events: list[PollEvent] = []
+        events: list[PollEvent | PollProgress] = []
         async with join(events.append) as backend:
             task = asyncio.create_task(backend.source.run())
             try:

@@ -117,6 +117,24 @@ class PollFailed:
 PollEvent = PollSucceeded | PollFailed
 
 
+@dataclass(frozen=True, slots=True)
+class PollProgress:
+    """Part of the very first pass (no snapshot yet): calls listed so far, shown provisionally.
+
+    Only a poller asked for it sends these (see :mod:`tui.core.first_pass`); it is no
+    :data:`PollEvent`, so a source that never sends one (the hub watcher) needs nothing new.
+    ``diff`` only ever adds (or refreshes) calls; a call missing from it is never removed.
+    ``listed`` counts the calls listed so far, ``pages`` the pages read, ``more`` the status
+    listings that still have pages to come.
+    """
+
+    diff: CallDiff
+    listed: int
+    pages: int
+    more: int
+    at: float
+
+
 class Action(StrEnum):
     INJECT_TWIML = "inject_twiml"
     REDIRECT = "redirect"

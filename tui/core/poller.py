@@ -27,6 +27,7 @@ from typing import Final
 
 from tui.core.backoff import PollSchedule
 from tui.core.call_parsing import Signature, call_from_json, signature
+from tui.core.first_pass import FirstPassReporter, ProgressListener
 from tui.core.gc_pause import collector_paused
 from tui.core.limits import (
     LimitReached,
@@ -71,13 +72,19 @@ class _Pass:
         "calls",
         "dropped",
         "fresh",
+        "open",
+        "progress",
         "records",
         "requests",
         "signatures",
         "slice_start",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, progress: FirstPassReporter | None = None) -> None:
+        self.progress = progress
+        """Set on a first pass whose pages are reported as they arrive (:mod:`first_pass`)."""
+        self.open = len(LIVE_STATUSES)
+        """Status listings with pages still to come."""
         self.calls: dict[str, Call] = {}
         self.signatures: dict[str, Signature] = {}
         self.fresh: dict[str, None] = {}  # ordered set: SIDs whose Call was (re)built
@@ -96,7 +103,8 @@ class LiveCallPoller:
     ``on_event`` is called synchronously in the loop that runs :meth:`run` with a
     :class:`~tui.core.models.PollSucceeded` or :class:`~tui.core.models.PollFailed`; an exception
     from it is logged and ignored. Passes never overlap. ``clock`` measures durations, ``wall``
-    stamps events (``at``, ``last_success_at``).
+    stamps events (``at``, ``last_success_at``). Given ``on_progress``, a pass made before the
+    first complete one also reports its pages as they arrive (:mod:`tui.core.first_pass`).
     """
 
     def __init__(
@@ -111,11 +119,13 @@ class LiveCallPoller:
         wall: Callable[[], float] = time.time,
         max_concurrency: int = 3,
         limits: PassLimits | None = None,
+        on_progress: ProgressListener | None = None,
     ) -> None:
         if not 1 <= page_size <= 1000:
             raise ValueError("page_size must be between 1 and 1000")
         self._access = access
         self._on_event = on_event
+        self._on_progress = on_progress
         self._page_size = page_size
         self._clock = clock
         self._wall = wall
@@ -206,7 +216,10 @@ class LiveCallPoller:
     # ------------------------------------------------------------------ one pass
 
     async def _collect(self) -> _Pass:
-        state = _Pass()
+        progress = None
+        if self._on_progress is not None and self._last_success_at is None:
+            progress = FirstPassReporter(self._on_progress, self._wall)
+        state = _Pass(progress)
         try:
             async with asyncio.TaskGroup() as group:
                 for status in LIVE_STATUSES:
@@ -251,6 +264,10 @@ class LiveCallPoller:
                 next_uri = page.next_uri
                 del page
             if not next_uri:
+                state.open -= 1
+            if state.progress is not None:
+                self._report_progress(state)
+            if not next_uri:
                 return
             if state.records == before:
                 raise TwilioBadResponse(
@@ -262,6 +279,13 @@ class LiveCallPoller:
                 )
             seen_pages.add(next_uri)
             url, params = access.absolute(next_uri), None
+
+    def _report_progress(self, state: _Pass) -> None:
+        assert state.progress is not None
+        try:
+            state.progress.page_done(state.calls, state.requests, state.open)
+        except Exception:
+            _log.exception("the first-rows handler failed")
 
     async def _absorb(self, records: list[object], state: _Pass) -> None:
         """Fold one page into the pass, building Calls only for new or changed records.

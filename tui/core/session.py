@@ -18,7 +18,7 @@ from tui.core.coordination import ActionClaims, AuditMirror, Presence
 from tui.core.credentials import Credentials
 from tui.core.floor.actions import FloorActions
 from tui.core.floor.source import FloorSource
-from tui.core.models import PollEvent
+from tui.core.models import PollEvent, PollProgress
 from tui.core.poller import LiveCallPoller
 from tui.core.sources import CallSource
 from tui.core.twilio_client import TwilioAccess
@@ -48,7 +48,8 @@ class Backend:
         return self.source
 
 
-PollListener = Callable[[PollEvent], None]
+PollListener = Callable[[PollEvent | PollProgress], None]
+"""Poll news for the UI; a :class:`PollProgress` comes only from the REST poller's first pass."""
 SourceFactory = Callable[[TwilioAccess, PollListener], CallSource]
 """Builds the call source once the SDK client is open (default: the REST poller)."""
 
@@ -94,6 +95,7 @@ async def open_backend(
                 on_event=on_event,
                 interval_s=settings.poll_interval_s,
                 limits=settings.limits,
+                on_progress=on_event,
             )
         else:
             source = hub.source_factory(access, on_event)

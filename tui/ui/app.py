@@ -19,13 +19,13 @@ from textual.worker import Worker
 
 from tui.core.config import Settings
 from tui.core.errors import CallboardError
-from tui.core.models import PollEvent, PollSucceeded
+from tui.core.models import PollEvent, PollProgress, PollSucceeded
 from tui.core.session import BackendFactory, PollListener
 from tui.core.text import display_lines, display_text
 from tui.ui import partial_updates
 from tui.ui.floor.main_keys import floor_commands
 from tui.ui.keymap import checked_keymap
-from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
+from tui.ui.messages import BackendFailed, BackendReady, FirstRows, PollUpdate
 from tui.ui.profile_switch import ProfilePickerScreen, connect_profile
 from tui.ui.screens.main import MainScreen
 from tui.ui.screens.quit_confirm import ConfirmQuitScreen
@@ -116,8 +116,12 @@ class CallboardApp(App[None]):
     def _listener(self, screen: MainScreen) -> PollListener:
         """Poll news for ``screen`` only: a back end being closed cannot reach its successor."""
 
-        def on_event(event: PollEvent) -> None:
-            if screen is self.main_screen:
+        def on_event(event: PollEvent | PollProgress) -> None:
+            if screen is not self.main_screen:
+                return
+            if isinstance(event, PollProgress):
+                screen.post_message(FirstRows(event))
+            else:
                 self._on_poll_event(event)
 
         return on_event

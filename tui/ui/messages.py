@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from tui.core.models import PollEvent
+from tui.core.models import PollEvent, PollProgress
 from tui.core.session import Backend
 
 
@@ -27,6 +27,14 @@ class BackendFailed(Message):
     def __init__(self, reason: str) -> None:
         super().__init__()
         self.reason = reason
+
+
+class FirstRows(Message):
+    """Part of the very first poll pass arrived: calls to show provisionally (first_pass.py)."""
+
+    def __init__(self, progress: PollProgress) -> None:
+        super().__init__()
+        self.progress = progress
 
 
 class PollUpdate(Message):

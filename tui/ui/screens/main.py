@@ -18,13 +18,14 @@ from textual.widgets import Footer, Input
 
 from tui.core.config import Settings
 from tui.core.errors import CallboardError
+from tui.core.first_pass import ProvisionalRows, progress_note
 from tui.core.gc_pause import collector_paused
 from tui.core.models import Action, ActionResult, Call, Outcome, PollSucceeded
 from tui.core.session import Backend
 from tui.ui.floor.main_keys import FLOOR_BINDINGS, FLOOR_WRITES, FloorMainKeys
 from tui.ui.floor.monitor_bar import MonitorBar
 from tui.ui.keymap import keys_in_force
-from tui.ui.messages import BackendFailed, BackendReady, PollUpdate
+from tui.ui.messages import BackendFailed, BackendReady, FirstRows, PollUpdate
 from tui.ui.outcome_text import summarize
 from tui.ui.profile_switch import profile_label
 from tui.ui.screens._common import ResultT, describe_targets
@@ -66,6 +67,7 @@ class MainScreen(FloorMainKeys, Screen[None]):
         self.mode_label = mode_label
         self.backend: Backend | None = None
         self._sort_index = 0
+        self._provisional = ProvisionalRows()
         self.floor_init()
         if read_only:
             self._hide_writing_keys()
@@ -130,13 +132,21 @@ class MainScreen(FloorMainKeys, Screen[None]):
         header.record(event)
         if isinstance(event, PollSucceeded):
             with collector_paused():
-                self.table.apply_diff(event.diff)
+                self.table.apply_diff(self._provisional.settle(event))
             if event.diff:
                 for screen in self.app.screen_stack:
                     if isinstance(screen, ActionDialog):
                         screen.calls_changed(event.diff)
         header.shown = self.table.row_count
         self.table.stale = header.is_stale  # at once on a poll; the tick covers the silences
+
+    def on_first_rows(self, message: FirstRows) -> None:
+        """The first poll's pages so far: shown at once, confirmed by its complete pass."""
+        with collector_paused():
+            self.table.apply_diff(self._provisional.shown(message.progress))
+        header = self.query_one(StatusHeader)
+        header.first_poll_progress(progress_note(message.progress))
+        header.shown = self.table.row_count
 
     @on(StatusHeader.StaleChanged)
     def _stale_changed(self, message: StatusHeader.StaleChanged) -> None:

@@ -76,6 +76,8 @@ class StatusHeader(Widget):
         self._last_latency: float | None = None
         self._interval_s: float | None = None
         self._failure: PollFailed | None = None
+        self._loading: str | None = None
+        """While the first poll is still arriving: how far it has got (tui.core.first_pass)."""
         self._unreadable = 0
         self._stale_after_s = self.STALE_AFTER_MIN_S
         self._styles: dict[str, Style] = {}
@@ -97,6 +99,11 @@ class StatusHeader(Widget):
         if stale != self._said_stale:
             self._said_stale = stale
             self.post_message(self.StaleChanged(stale))
+
+    def first_poll_progress(self, note: str) -> None:
+        """Say how far the first poll has got (shown until its first complete pass)."""
+        self._loading = note
+        self.refresh()
 
     def record(self, event: PollSucceeded | PollFailed) -> None:
         """Take a poll outcome into account and repaint."""
@@ -194,7 +201,8 @@ class StatusHeader(Widget):
     def _health_line(self, width: int) -> Text:
         parts: list[Part] = [(0, styled(" "))]
         if self._total is None:
-            parts.append((0, styled("waiting for the first poll… ", self._style("dim"))))
+            note = self._loading or "waiting for the first poll… "
+            parts.append((0, styled(note, self._style("dim"))))
         else:
             counts = self._callers.by_status()
             compact = width < 110
