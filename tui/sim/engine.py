@@ -31,10 +31,11 @@ from urllib.parse import urljoin
 from tui.sim import api_errors
 from tui.sim.api_params import CreateCallRequest, UpdateCallRequest
 from tui.sim.call_record import ALL_STATUSES, DEFAULT_TIME_LIMIT, CallPlan, CallRecord
+from tui.sim.call_webhooks import notification
+from tui.sim.call_webhooks import webhook_params as call_webhook_params
 from tui.sim.clock import Clock, is_manual
 from tui.sim.floor import Floor
-from tui.sim.phone_numbers import geography
-from tui.sim.serialize import API_VERSION, call_duration, rfc2822
+from tui.sim.serialize import call_duration, rfc2822
 from tui.sim.sids import new_sid
 from tui.sim.twiml_parser import (
     Dial,
@@ -682,26 +683,9 @@ class CallEngine:
         """Log a Notification for the call (what Twilio's debugger would show)."""
         sid = new_sid("NO", self._sid_rng)
         call.notifications.append(
-            {
-                "account_sid": call.account_sid,
-                "api_version": API_VERSION,
-                "call_sid": call.sid,
-                "date_created": rfc2822(at),
-                "date_updated": rfc2822(at),
-                "error_code": str(code),
-                "log": "0" if level == "error" else "1",
-                "message_date": rfc2822(at),
-                "message_text": f"Msg={message}&url={url}",
-                "more_info": f"https://www.twilio.com/docs/errors/{code}",
-                "request_method": method,
-                "request_url": url,
-                "request_variables": "",
-                "response_body": response_body[:2000],
-                "response_headers": "",
-                "sid": sid,
-                "uri": f"/{API_VERSION}/Accounts/{call.account_sid}/Calls/{call.sid}"
-                f"/Notifications/{sid}.json",
-            }
+            notification(
+                call, at, sid, code, message, url, method, level=level, response_body=response_body
+            )
         )
 
     # ---------------------------------------------------------------------------- endings
@@ -819,43 +803,7 @@ class CallEngine:
 
     def webhook_params(self, call: CallRecord) -> dict[str, str]:
         """The parameters Twilio sends with every voice webhook for ``call``."""
-        src, dst = geography(call.from_), geography(call.to)
-        params = {
-            "AccountSid": call.account_sid,
-            "ApiVersion": API_VERSION,
-            "CallSid": call.sid,
-            "CallStatus": call.status,
-            "Called": call.to,
-            "CalledCity": dst.city,
-            "CalledCountry": dst.country,
-            "CalledState": dst.state,
-            "CalledZip": dst.zip,
-            "Caller": call.from_,
-            "CallerCity": src.city,
-            "CallerCountry": src.country,
-            "CallerState": src.state,
-            "CallerZip": src.zip,
-            "Direction": call.direction,
-            "From": call.from_,
-            "FromCity": src.city,
-            "FromCountry": src.country,
-            "FromState": src.state,
-            "FromZip": src.zip,
-            "To": call.to,
-            "ToCity": dst.city,
-            "ToCountry": dst.country,
-            "ToState": dst.state,
-            "ToZip": dst.zip,
-        }
-        if call.forwarded_from:
-            params["ForwardedFrom"] = call.forwarded_from
-        if call.caller_name:
-            params["CallerName"] = call.caller_name
-        if call.parent_call_sid:
-            params["ParentCallSid"] = call.parent_call_sid
-        if call.answered_by:
-            params["AnsweredBy"] = call.answered_by
-        return params
+        return call_webhook_params(call)
 
     def _status_callback(self, call: CallRecord, event: str, at: float) -> None:
         if not call.status_callback or event not in call.status_callback_events:
