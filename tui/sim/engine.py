@@ -14,18 +14,15 @@ it triggers, so tests are exact and never sleep.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import heapq
 import itertools
 import logging
 import math
 import random
 from bisect import bisect_left, bisect_right, insort
 from collections import deque
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from operator import attrgetter
-from typing import Any, Final
+from typing import Final
 from urllib.parse import urljoin
 
 from tui.sim import api_errors
@@ -33,10 +30,11 @@ from tui.sim.api_params import CreateCallRequest, UpdateCallRequest
 from tui.sim.call_record import ALL_STATUSES, DEFAULT_TIME_LIMIT, CallPlan, CallRecord
 from tui.sim.call_webhooks import notification
 from tui.sim.call_webhooks import webhook_params as call_webhook_params
-from tui.sim.clock import Clock, is_manual
+from tui.sim.clock import Clock
 from tui.sim.floor import Floor
 from tui.sim.serialize import call_duration, rfc2822
 from tui.sim.sids import new_sid
+from tui.sim.timers import TimerHeap
 from tui.sim.twiml_parser import (
     Dial,
     Enqueue,
@@ -60,7 +58,6 @@ from tui.sim.webhooks import WebhookClient
 
 log = logging.getLogger(__name__)
 
-Timer = Callable[[float], None]
 
 ANSWER_DELAY_S: Final = 0.8
 """An inbound call rings this long while Twilio fetches its TwiML, then it is answered."""
@@ -76,7 +73,7 @@ DEFAULT_ENDED_RETENTION: Final = 20_000
 _key = attrgetter("key")
 
 
-class CallEngine:
+class CallEngine(TimerHeap):
     """Owns every call, the timer heap and the outgoing webhooks of one simulated account."""
 
     def __init__(
@@ -88,7 +85,7 @@ class CallEngine:
         seed: int = 0,
         ended_retention: int = DEFAULT_ENDED_RETENTION,
     ) -> None:
-        self.clock = clock
+        super().__init__(clock)
         self.account_sid = account_sid
         self.webhooks = WebhookClient(auth_token)
         self.ended_retention = ended_retention
@@ -99,94 +96,17 @@ class CallEngine:
         self._by_status: dict[str, list[CallRecord]] = {status: [] for status in ALL_STATUSES}
         self._ended: deque[CallRecord] = deque()
         self._seq = itertools.count()
-        self._heap: list[tuple[float, int, Timer]] = []
-        self._heap_seq = itertools.count()
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._ticker: asyncio.Task[None] | None = None
         self.on_call_created: list[Callable[[CallRecord], None]] = []
         self.floor = Floor(self, seed=seed)
         """Conferences, queues and recordings (:mod:`tui.sim.floor`)."""
 
     # ----------------------------------------------------------------- lifecycle of the engine
 
-    async def start(self, tick_interval: float = 0.25) -> None:
-        """Start the background ticker (real clock only) that keeps callbacks and traffic going."""
-        if self._ticker is None and not is_manual(self.clock):
-            self._ticker = asyncio.create_task(self._tick(tick_interval), name="sim-ticker")
-
     async def stop(self) -> None:
-        if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
-            self._ticker = None
-        for task in list(self._tasks):
-            task.cancel()
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await super().stop()
         await self.webhooks.close()
 
-    async def _tick(self, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                self.catch_up()
-            except Exception:  # a bug in one timer must not stop the simulated world
-                log.exception("simulator tick failed")
-
     # ------------------------------------------------------------------------- time and timers
-
-    def now(self) -> float:
-        return self.clock.now()
-
-    def catch_up(self) -> None:
-        """Run every timer that is due by the clock's current time, in due order."""
-        self._run_due(self.clock.now())
-
-    def _run_due(self, until: float) -> None:
-        heap = self._heap
-        while heap and heap[0][0] <= until:
-            due, _, timer = heapq.heappop(heap)
-            timer(due)
-
-    async def advance(self, seconds: float = 0.0) -> None:
-        """Move time forward by ``seconds`` and make everything due happen, webhooks included.
-
-        With a :class:`~tui.sim.clock.ManualClock` the clock steps to each due event in turn and
-        waits for the HTTP requests it triggers before going on. With a real clock only
-        ``advance(0)`` is allowed: it runs what is due and waits for pending webhooks.
-        """
-        if seconds < 0:
-            raise ValueError("time only moves forward")
-        manual = is_manual(self.clock)
-        if seconds and not manual:
-            raise RuntimeError(
-                "advance(seconds > 0) needs a ManualClock; a real clock moves itself"
-            )
-        target = self.clock.now() + seconds
-        await self.settle()
-        while self._heap and self._heap[0][0] <= target:
-            due, _, timer = heapq.heappop(self._heap)
-            if manual:
-                self.clock.set_time(due)  # type: ignore[attr-defined]
-            timer(due)
-            await self.settle()
-        if manual:
-            self.clock.set_time(target)  # type: ignore[attr-defined]
-        await self.settle()
-
-    async def settle(self) -> None:
-        """Wait until no webhook fetch or callback is in flight."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-    @property
-    def next_due(self) -> float | None:
-        return self._heap[0][0] if self._heap else None
-
-    def at(self, due: float, timer: Timer) -> None:
-        """Run ``timer(due)`` once the clock reaches ``due``."""
-        heapq.heappush(self._heap, (due, next(self._heap_seq), timer))
 
     def _after(
         self, call: CallRecord, due: float, action: Callable[[CallRecord, float], None]
@@ -199,16 +119,6 @@ class CallEngine:
                 action(call, when)
 
         self.at(due, timer)
-
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("simulator webhook task failed", exc_info=task.exception())
 
     # ------------------------------------------------------------------------------- the store
 
