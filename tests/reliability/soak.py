@@ -238,20 +238,41 @@ async def _act(
     acted.add(call.sid)
     ledger.actions_at.append((time.monotonic(), "twiml" if turn % 2 == 1 else "hang-up"))
     if turn % 2 == 1 and not double:
-        await pilot.press("t")
-        await wait_until(pilot, lambda: isinstance(app.screen, TwimlEditorScreen), "editor", 5)
+        await _open(pilot, app, "t", TwimlEditorScreen, "editor")
         await pilot.pause(0.05)
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), "editor closes", 5)
         ledger.confirmed.append(("inject_twiml", call.sid))
         return
     for _ in range(2 if double else 1):
-        await pilot.press("h")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmHangupScreen), "confirm", 5)
+        await _open(pilot, app, "h", ConfirmHangupScreen, "confirm")
         await pilot.press("y")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), "confirm closes", 5)
         ledger.confirmed.append(("hang_up", call.sid))
     ledger.double_presses += 1 if double else 0
+
+
+async def _open(pilot: Any, app: RecordingApp, key: str, screen: type, what: str) -> None:
+    """Press ``key`` and wait for its dialog.
+
+    If the call that was under the cursor ended since the last key, the console answers the
+    first press with a "Call ended" note instead of acting on the call the cursor moved to (by
+    design: a refusal never points the next key at another call); a supervisor presses again.
+    """
+    notes = sum(1 for title, _, _ in app.toasts if title == "Call ended")
+    await pilot.press(key)
+    await wait_until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, screen)
+            or sum(1 for title, _, _ in app.toasts if title == "Call ended") > notes
+        ),
+        what,
+        5,
+    )
+    if not isinstance(app.screen, screen):
+        await pilot.press(key)
+        await wait_until(pilot, lambda: isinstance(app.screen, screen), what, 5)
 
 
 def _refused_in_flight(app: RecordingApp) -> bool:
