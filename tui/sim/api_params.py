@@ -120,8 +120,9 @@ def _twiml(form: Mapping[str, str]) -> tuple[str | None, TwimlDocument | None]:
         raise api_errors.invalid_parameter(f"Twiml could not be parsed: {exc}", 12100) from None
 
 
-def parse_create(form: Mapping[str, str], events: Sequence[str]) -> CreateCallRequest:
-    """Validate ``POST …/Calls.json``."""
+def parse_endpoints(form: Mapping[str, str]) -> tuple[str, str]:
+    """``To`` and ``From`` of a request that dials (a call, a conference participant), checked
+    with Twilio's codes: 21201/21213 missing, 21211/21212 not a number, SIP or client address."""
     to = normalize_endpoint(form.get("To"))
     from_ = normalize_endpoint(form.get("From"))
     if not to:
@@ -138,6 +139,12 @@ def parse_create(form: Mapping[str, str], events: Sequence[str]) -> CreateCallRe
             "sender ID.",
             21212,
         )
+    return to, from_
+
+
+def parse_create(form: Mapping[str, str], events: Sequence[str]) -> CreateCallRequest:
+    """Validate ``POST …/Calls.json``."""
+    to, from_ = parse_endpoints(form)
     url = _optional_url(form, "Url")
     twiml, document = _twiml(form)
     application_sid = form.get("ApplicationSid") or None

@@ -14,13 +14,12 @@ from typing import Final
 
 from tui.sim import api_errors
 from tui.sim.api_params import (
-    _ENDPOINT_RE,
     TimeBound,
     _method,
     _optional_url,
     _time_bound,
     _valid_url,
-    normalize_endpoint,
+    parse_endpoints,
     parse_list,
 )
 from tui.sim.conference_events import parse_events
@@ -78,20 +77,7 @@ class CreateParticipantRequest:
 def parse_create_participant(
     form: Mapping[str, str], events: Sequence[str], conference_events: Sequence[str] = ()
 ) -> CreateParticipantRequest:
-    to = normalize_endpoint(form.get("To"))
-    from_ = normalize_endpoint(form.get("From"))
-    if not to:
-        raise api_errors.invalid_parameter("A 'To' phone number is required.", 21201)
-    if not from_:
-        raise api_errors.invalid_parameter("A 'From' phone number is required.", 21213)
-    if not _ENDPOINT_RE.match(to):
-        raise api_errors.invalid_parameter(
-            f"The 'To' number {to} is not a valid phone number.", 21211
-        )
-    if not _ENDPOINT_RE.match(from_):
-        raise api_errors.invalid_parameter(
-            f"The 'From' number {from_} is not a valid phone number.", 21212
-        )
+    to, from_ = parse_endpoints(form)
     beep = form.get("Beep") or "true"
     if beep not in BEEP_VALUES:
         raise api_errors.invalid_parameter(f"Beep must be one of {', '.join(BEEP_VALUES)}")
