@@ -119,33 +119,28 @@ class RoomActions:
 
     # ------------------------------------------------------------------ participants
 
-    def action_floor_hold(self) -> None:
+    def _toggle_leg(self, verb: str, hold: bool, on: bool) -> None:
+        """Hold/resume or mute/unmute the selected leg: undoable, so sent without asking."""
         if self._read_only_note():
             return
-        if (target := self._leg("hold")) is not None:
+        if (target := self._leg(verb)) is not None:
             room, leg = target
-            self._send(lambda a: a.hold(room, leg, on=True))
+            if hold:
+                self._send(lambda a: a.hold(room, leg, on=on))
+            else:
+                self._send(lambda a: a.mute(room, leg, on=on))
+
+    def action_floor_hold(self) -> None:
+        self._toggle_leg("hold", hold=True, on=True)
 
     def action_floor_resume(self) -> None:
-        if self._read_only_note():
-            return
-        if (target := self._leg("take off hold")) is not None:
-            room, leg = target
-            self._send(lambda a: a.hold(room, leg, on=False))
+        self._toggle_leg("take off hold", hold=True, on=False)
 
     def action_floor_mute(self) -> None:
-        if self._read_only_note():
-            return
-        if (target := self._leg("mute")) is not None:
-            room, leg = target
-            self._send(lambda a: a.mute(room, leg, on=True))
+        self._toggle_leg("mute", hold=False, on=True)
 
     def action_floor_unmute(self) -> None:
-        if self._read_only_note():
-            return
-        if (target := self._leg("unmute")) is not None:
-            room, leg = target
-            self._send(lambda a: a.mute(room, leg, on=False))
+        self._toggle_leg("unmute", hold=False, on=False)
 
     def action_floor_remove(self) -> None:
         if self._read_only_note():
