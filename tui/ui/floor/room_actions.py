@@ -114,6 +114,20 @@ class RoomActions:
                 return participant.call_sid
         return selected
 
+    def _room_and_agent(self, verb: str) -> tuple[str, str] | None:
+        """The room in view and the agent leg to act on, or None after saying why not."""
+        if self._read_only_note():
+            return None
+        target = self.room_target()
+        if target is None:
+            return None
+        room, selected = target
+        agent = self._agent_for(room, selected)
+        if agent is None:
+            self._screen.notify(f"Select the agent to {verb}.", severity="warning")
+            return None
+        return room, agent
+
     def _room_name(self, room: str) -> str:
         return display_text(self.controller.room_name(room), limit=40)
 
@@ -199,16 +213,9 @@ class RoomActions:
         self._send(lambda a: a.listen(room, room_name=name))
 
     def action_floor_whisper(self) -> None:
-        if self._read_only_note():
+        if (found := self._room_and_agent("whisper to")) is None:
             return
-        target = self.room_target()
-        if target is None:
-            return
-        room, selected = target
-        agent = self._agent_for(room, selected)
-        if agent is None:
-            self._screen.notify("Select the agent to whisper to.", severity="warning")
-            return
+        room, agent = found
         monitor = self.controller.monitor
         if (monitor is None or monitor.conference_sid != room) and not self._can_dial():
             return
@@ -264,16 +271,9 @@ class RoomActions:
         self._screen.app.push_screen(dialog)
 
     def action_floor_drop_agent(self) -> None:
-        if self._read_only_note():
+        if (found := self._room_and_agent("drop")) is None:
             return
-        target = self.room_target()
-        if target is None:
-            return
-        room, selected = target
-        agent = self._agent_for(room, selected)
-        if agent is None:
-            self._screen.notify("Select the agent to drop.", severity="warning")
-            return
+        room, agent = found
         self._confirm(
             "Drop agent",
             [
