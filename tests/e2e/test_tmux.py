@@ -49,9 +49,9 @@ class Terminal:
         raise AssertionError(f"timed out waiting for {what}; screen was:\n{text}")
 
 
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    name = f"callboard-{uuid.uuid4().hex[:8]}"
+def demo_shell(tmp_path: Path, options: str) -> str:
+    """The shell line that starts the demo console with no Twilio credentials, config and logs
+    in ``tmp_path``, and ``options`` after ``--demo``."""
     uv = shutil.which("uv")
     command = f"{uv} run --frozen callboard" if uv else "python -m tui"
     env = {
@@ -61,7 +61,13 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
     }
     exports = " ".join(f"{k}={v}" for k, v in env.items())
     clean = "env -u TWILIO_ACCOUNT_SID -u TWILIO_AUTH_TOKEN -u TWILIO_API_KEY -u TWILIO_API_SECRET"
-    shell = f"cd {ROOT} && {clean} {exports} {command} --demo --seed 3 --calls 40"
+    return f"cd {ROOT} && {clean} {exports} {command} --demo {options}"
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    name = f"callboard-{uuid.uuid4().hex[:8]}"
+    shell = demo_shell(tmp_path, "--seed 3 --calls 40")
     subprocess.run(
         ["tmux", "new-session", "-d", "-s", name, "-x", "150", "-y", "40", shell],
         check=True,

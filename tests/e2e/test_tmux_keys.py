@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux import ROOT, Terminal
+from tests.e2e.test_tmux import Terminal, demo_shell
 
 pytestmark = [
     pytest.mark.e2e,
@@ -24,16 +24,7 @@ pytestmark = [
 @pytest.fixture
 def small_terminal(tmp_path: Path) -> Iterator[Terminal]:
     name = f"callboard-{uuid.uuid4().hex[:8]}"
-    uv = shutil.which("uv")
-    command = f"{uv} run --frozen callboard" if uv else "python -m tui"
-    env = {
-        "CALLBOARD_CONFIG": str(tmp_path / "config.toml"),
-        "CALLBOARD_LOG_DIR": str(tmp_path / "logs"),
-        "TERM": "xterm-256color",
-    }
-    exports = " ".join(f"{k}={v}" for k, v in env.items())
-    clean = "env -u TWILIO_ACCOUNT_SID -u TWILIO_AUTH_TOKEN -u TWILIO_API_KEY -u TWILIO_API_SECRET"
-    shell = f"cd {ROOT} && {clean} {exports} {command} --demo --read-only --seed 3 --calls 30"
+    shell = demo_shell(tmp_path, "--read-only --seed 3 --calls 30")
     socket = f"-L{name}"  # a tmux server of its own: set-clipboard must not touch the user's
     subprocess.run(
         ["tmux", socket, "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "80", "-y",
