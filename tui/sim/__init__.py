@@ -9,8 +9,8 @@ joining and leaving; :func:`tui.sim.floor_scene.build_floor_scene` builds a floo
 :mod:`tui.sim.floor_traffic` plays a seeded demo floor.
 
 Run it embedded (:class:`EmbeddedSimulator`) or standalone (``uv run callboard sim`` or
-``python -m tui.sim``, see :mod:`tui.sim.standalone`). Faults: :mod:`tui.sim.faults`. Routes and
-admin endpoints: :mod:`tui.sim.server`.
+``python -m tui.sim``, see :mod:`tui.sim.standalone`). Faults: :mod:`tui.sim.faults`. Routes:
+:mod:`tui.sim.server`; admin endpoints: :mod:`tui.sim.admin_routes`.
 """
 
 from __future__ import annotations
