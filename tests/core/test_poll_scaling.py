@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from tui.core import poll_pass
 from tui.core import poller as poller_module
 from tui.core.listing import ListingPage
 from tui.core.models import Call, CallDiff
@@ -123,13 +124,13 @@ def with_changes(
 
 def test_calls_are_built_only_for_what_changed(monkeypatch: pytest.MonkeyPatch) -> None:
     built = [0]
-    original = poller_module.call_from_json
+    original = poll_pass.call_from_json
 
     def counting(rec: Any) -> Call:
         built[0] += 1
         return original(rec)
 
-    monkeypatch.setattr(poller_module, "call_from_json", counting)
+    monkeypatch.setattr(poll_pass, "call_from_json", counting)
     for n in (1_000, 10_000):
         access = PagesAccess()
         base = [record(i) for i in range(n)]

@@ -7,10 +7,11 @@ only when a complete pass no longer lists it, and a failed pass changes nothing 
 table stale with the reason).
 
 Cost at 10,000 live calls: the pages are parsed with ``json.loads`` (no ``CallInstance``), a
-piece of ~65 records at a time (:class:`_ListingPage`), each record is reduced to a small
-signature, and a :class:`~tui.core.models.Call` is built only for records that are new or whose
-signature changed. The loop yields to the event loop whenever it has worked for a few
-milliseconds, so a poll never holds the UI for a frame.
+piece of ~65 records at a time (:class:`~tui.core.listing.ListingPage`), and folded into the pass
+(:class:`~tui.core.poll_pass.PassState`): each record is reduced to a small signature, and a
+:class:`~tui.core.models.Call` is built only for records that are new or whose signature changed.
+The loop yields to the event loop whenever it has worked for a few milliseconds, so a poll never
+holds the UI for a frame. The snapshot and the diff are :mod:`tui.core.snapshot`'s.
 
 Timing (adaptive interval, rate-limit slow-down, backoff) is described in :mod:`tui.core.backoff`.
 """
@@ -23,10 +24,8 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Final
 
 from tui.core.backoff import PollSchedule
-from tui.core.call_parsing import Signature, call_from_json, signature
 from tui.core.first_pass import FirstPassReporter, ProgressListener
 from tui.core.gc_pause import collector_paused
 from tui.core.limits import (
@@ -40,12 +39,13 @@ from tui.core.listing import ListingPage
 from tui.core.models import (
     LIVE_STATUSES,
     Call,
-    CallDiff,
     PollEvent,
     PollFailed,
     PollStats,
     PollSucceeded,
 )
+from tui.core.poll_pass import PassState
+from tui.core.snapshot import Snapshot
 from tui.core.sources import SourceHealth
 from tui.core.twilio_client import (
     TwilioAccess,
@@ -56,45 +56,6 @@ from tui.core.twilio_client import (
 )
 
 _log = logging.getLogger(__name__)
-
-_STATUS_RANK: Final = {status: rank for rank, status in enumerate(LIVE_STATUSES)}
-_SLICE_S: Final = 0.002
-"""Yield to the event loop after this much uninterrupted record work."""
-_CHECK_EVERY: Final = 128
-"""Look at the time every this many records (reading the clock is not free)."""
-
-
-class _Pass:
-    """The state of one pass in progress; thrown away if the pass fails."""
-
-    __slots__ = (
-        "bytes",
-        "calls",
-        "dropped",
-        "fresh",
-        "open",
-        "progress",
-        "records",
-        "requests",
-        "signatures",
-        "slice_start",
-    )
-
-    def __init__(self, progress: FirstPassReporter | None = None) -> None:
-        self.progress = progress
-        """Set on a first pass whose pages are reported as they arrive (:mod:`first_pass`)."""
-        self.open = len(LIVE_STATUSES)
-        """Status listings with pages still to come."""
-        self.calls: dict[str, Call] = {}
-        self.signatures: dict[str, Signature] = {}
-        self.fresh: dict[str, None] = {}  # ordered set: SIDs whose Call was (re)built
-        self.requests = 0
-        self.bytes = 0
-        self.records = 0
-        self.dropped = 0
-        """Records that could not be read at all (not an object, no usable SID)."""
-        self.slice_start = time.perf_counter()
-        """When the current run of work without yielding to the event loop began."""
 
 
 class LiveCallPoller:
@@ -132,12 +93,7 @@ class LiveCallPoller:
         self._schedule = PollSchedule(interval_s, max_backoff_s)
         self._semaphore = asyncio.Semaphore(max(1, max_concurrency))
         self.limits = limits or PassLimits()
-        self._unreadable: frozenset[str] = frozenset()
-        """SIDs of the snapshot's calls that have a field that could not be read."""
-        self._calls: dict[str, Call] = {}
-        self._signatures: dict[str, Signature] = {}
-        self._tally: dict[str, int] = {}
-        """Calls of ``_calls`` by status, kept up to date by each commit's diff."""
+        self._snapshot = Snapshot()
         self._wake = asyncio.Event()
         self._running = False
         self._last_success_at: float | None = None
@@ -149,7 +105,7 @@ class LiveCallPoller:
     @property
     def calls(self) -> Mapping[str, Call]:
         """The last complete snapshot, SID → Call (read-only view)."""
-        return MappingProxyType(self._calls)
+        return MappingProxyType(self._snapshot.calls)
 
     @property
     def interval_s(self) -> float:
@@ -215,11 +171,11 @@ class LiveCallPoller:
 
     # ------------------------------------------------------------------ one pass
 
-    async def _collect(self) -> _Pass:
+    async def _collect(self) -> PassState:
         progress = None
         if self._on_progress is not None and self._last_success_at is None:
             progress = FirstPassReporter(self._on_progress, self._wall)
-        state = _Pass(progress)
+        state = PassState(progress)
         try:
             async with asyncio.TaskGroup() as group:
                 for status in LIVE_STATUSES:
@@ -228,7 +184,7 @@ class LiveCallPoller:
             raise _first_error(errors) from None
         return state
 
-    async def _list_status(self, status: str, state: _Pass) -> None:
+    async def _list_status(self, status: str, state: PassState) -> None:
         access = self._access
         url: str = f"{access.base_url}/2010-04-01/Accounts/{access.account_sid}/Calls.json"
         params: dict[str, str] | None = {"Status": status, "PageSize": str(self._page_size)}
@@ -256,11 +212,10 @@ class LiveCallPoller:
                     state.records += len(records)
                     if state.records > limits.max_records:
                         raise records_limit(limits)
-                    await self._absorb(records, state)
+                    snapshot = self._snapshot
+                    await state.absorb(records, snapshot.signatures, snapshot.calls)
                     del records  # unchanged records die here, young, by reference counting
-                    if time.perf_counter() - state.slice_start > _SLICE_S:
-                        await asyncio.sleep(0)
-                        state.slice_start = time.perf_counter()
+                    await state.yield_if_due()
                 next_uri = page.next_uri
                 del page
             if not next_uri:
@@ -280,106 +235,29 @@ class LiveCallPoller:
             seen_pages.add(next_uri)
             url, params = access.absolute(next_uri), None
 
-    def _report_progress(self, state: _Pass) -> None:
+    def _report_progress(self, state: PassState) -> None:
         assert state.progress is not None
         try:
             state.progress.page_done(state.calls, state.requests, state.open)
         except Exception:
             _log.exception("the first-rows handler failed")
 
-    async def _absorb(self, records: list[object], state: _Pass) -> None:
-        """Fold one page into the pass, building Calls only for new or changed records.
-
-        The common case (a well-formed record seen once per pass) is a handful of dict
-        operations; odd records and calls listed under two statuses take a slower path.
-        """
-        prev_sigs = self._signatures
-        prev_calls = self._calls
-        calls, sigs, fresh = state.calls, state.signatures, state.fresh
-        perf = time.perf_counter
-        for begin in range(0, len(records), _CHECK_EVERY):
-            if begin and perf() - state.slice_start > _SLICE_S:
-                await asyncio.sleep(0)
-                state.slice_start = perf()
-            for record in records[begin : begin + _CHECK_EVERY]:
-                try:
-                    sid = record["sid"]  # type: ignore[index]
-                    sig = signature(record)  # type: ignore[arg-type]
-                except (KeyError, TypeError):
-                    state.dropped += 1
-                    continue
-                if type(sid) is not str or not sid:
-                    state.dropped += 1
-                    continue
-                if sid in sigs:
-                    if not _later(sig, sigs[sid]):
-                        continue  # listed under two statuses mid-pass: keep the later state
-                    fresh.pop(sid, None)
-                previous_sig = prev_sigs.get(sid)
-                if previous_sig == sig:
-                    # Keep the last pass's tuple: this one (and the strings it holds) dies here
-                    # with its record, a few at a time. Carrying fresh tuples for every call made
-                    # the commit free the whole previous set at once, ~500k objects at 50k calls
-                    # (40 ms in one callback).
-                    sigs[sid] = previous_sig
-                    calls[sid] = prev_calls[sid]
-                else:
-                    sigs[sid] = sig
-                    calls[sid] = call_from_json(record)  # type: ignore[arg-type]
-                    fresh[sid] = None
-
-    def _commit(self, state: _Pass, duration: float) -> PollSucceeded:
-        """Swap in the new snapshot and describe the change, in O(changes) Python steps.
-
-        At 10,000 calls a scan of every previous SID plus a ``Counter`` over every call held the
-        event loop for 5-15 ms at the end of each pass (40-50 ms at 50k). Only the fresh SIDs are
-        visited in Python: every other call of the pass is the very object of the last snapshot,
-        so removals are found by a set difference of the key views (done in C, and skipped when
-        the sizes show there are none), and the counts by status are carried over from the last
-        pass and adjusted by the diff.
-        """
-        previous = self._calls
-        new = state.calls
-        added: list[Call] = []
-        changed: list[Call] = []
-        tally = dict(self._tally)
-        for sid in state.fresh:
-            call = new[sid]
-            old = previous.get(sid)
-            if old is None:
-                added.append(call)
-            else:
-                changed.append(call)
-                _uncount(tally, old.status)
-            tally[call.status] = tally.get(call.status, 0) + 1
-        # Every SID of ``new`` is either in ``previous`` or added, so this is how many left.
-        removed: tuple[str, ...] = ()
-        if len(previous) - (len(new) - len(added)):
-            removed = tuple(previous.keys() - new.keys())
-            for sid in removed:
-                _uncount(tally, previous[sid].status)
-        unreadable = frozenset(
-            [sid for sid in self._unreadable if sid in new and sid not in state.fresh]
-            + [sid for sid in state.fresh if new[sid].unreadable]
-        )
-        self._calls = new
-        self._signatures = state.signatures
-        self._tally = tally
-        self._unreadable = unreadable
-        counts = {status: tally.get(status, 0) for status in LIVE_STATUSES}
-        counts.update((status, n) for status, n in tally.items() if status not in counts)
-        delay = self._schedule.succeeded(duration, len(new))
+    def _commit(self, state: PassState, duration: float) -> PollSucceeded:
+        """Swap in the new snapshot and report the change (see :meth:`Snapshot.replace`)."""
+        change = self._snapshot.replace(state)
+        total = len(self._snapshot.calls)
+        delay = self._schedule.succeeded(duration, total)
         now = self._wall()
         self._last_success_at = now
         return PollSucceeded(
-            diff=CallDiff(added=tuple(added), changed=tuple(changed), removed=removed),
+            diff=change.diff,
             stats=PollStats(
                 requests=state.requests,
                 bytes_received=state.bytes,
                 duration_s=duration,
-                total_live=len(new),
-                counts=counts,
-                unreadable=len(unreadable) + state.dropped,
+                total_live=total,
+                counts=change.counts,
+                unreadable=change.unreadable,
             ),
             at=now,
             next_poll_in_s=delay,
@@ -427,20 +305,6 @@ class LiveCallPoller:
             self._on_event(event)
         except Exception:
             _log.exception("the poll event handler failed")
-
-
-def _uncount(tally: dict[str, int], status: str) -> None:
-    """Take one call of ``status`` off ``tally``, dropping the status when none are left."""
-    left = tally[status] - 1
-    if left:
-        tally[status] = left
-    else:
-        del tally[status]
-
-
-def _later(new: Signature, old: Signature) -> bool:
-    """True when ``new`` is further along the call lifecycle than ``old`` (status is sig[0])."""
-    return _STATUS_RANK.get(str(new[0]), -1) > _STATUS_RANK.get(str(old[0]), -1)
 
 
 def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
