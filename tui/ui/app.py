@@ -31,7 +31,7 @@ from tui.ui.screens.main import MainScreen
 from tui.ui.screens.quit_confirm import ConfirmQuitScreen
 from tui.ui.screenshot_dir import screenshot_dir
 from tui.ui.textual_workarounds import SWEEP_EVERY_S, sweep
-from tui.ui.widgets.call_format import column_title, sortable_keys
+from tui.ui.widgets.call_columns import column_title, sortable_keys
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from typing import Final
 
 from tui.core.models import Call
 from tui.ui.floor.where import WhereBook, format_where
-from tui.ui.widgets.call_format import Column, register_column
+from tui.ui.widgets.call_columns import Column, register_column
 
 WHERE_KEY: Final = "where"
 WHERE_WIDTH: Final = 28

@@ -35,7 +35,7 @@ from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.live_targets import ActionDialog
 from tui.ui.screens.transfer import TransferScreen
 from tui.ui.screens.twiml_editor import TwimlEditorScreen
-from tui.ui.widgets.call_format import sortable_keys
+from tui.ui.widgets.call_columns import sortable_keys
 from tui.ui.widgets.call_table import CallTable
 from tui.ui.widgets.status_header import StatusHeader
 

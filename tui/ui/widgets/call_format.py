@@ -1,28 +1,50 @@
-"""How one call becomes the text of one table row, which columns fit, and how calls sort.
+"""How one call becomes the text of one table row, and what the filter searches in it.
 
-Kept apart from the widget and free of Textual so the formatting, the layout and the ordering
-rules can be read, tested and reused without a running app. Every column has a fixed width per
-layout: nothing here measures more than the cell it is formatting, which is what lets the table
-render only the rows on screen.
-
-A column is one declaration (:class:`Column`) in :data:`COLUMNS`, or one call to
-:func:`register_column` from another room (the floor's "Where", the hub's presence mark). Each has
-a *priority*: when the table is narrow, the columns with the largest priority numbers are left
-out first; when it is wide, columns that have a ``wide_width`` grow (full Call SIDs).
+Kept apart from the widget and free of Textual so the formatting can be read, tested and reused
+without a running app. The column registry, the layouts and the sort values live in
+``call_columns.py``, the single-cell formatters in ``call_cells.py``; every name they define is
+still importable from here.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Final, Literal
+from collections.abc import Sequence
+from typing import Final
 
-from rich.cells import set_cell_size
-
-from tui.core.models import LIVE_STATUSES, Call
+from tui.core.models import Call
 from tui.core.text import display_text
+from tui.ui.widgets.call_cells import (
+    caller_name,
+    direction_label,
+    elapsed,
+    fit,
+    format_duration,
+    format_duration_cell,
+    format_queue,
+    format_started,
+    start_timestamp,
+)
+from tui.ui.widgets.call_columns import (
+    BLANK,
+    COLUMNS,
+    DEFAULT_SORT,
+    SEPARATOR,
+    SORT_VALUES,
+    CellKind,
+    Column,
+    Layout,
+    PlacedColumn,
+    SortValue,
+    blank_value,
+    column_offset,
+    column_title,
+    is_sortable,
+    layout_for,
+    register_column,
+    sort_value,
+    sortable_keys,
+    unregister_column,
+)
 
 CHILD_PREFIX: Final = "└ "
 """Put in front of a child leg's SID so it reads as belonging to the row above."""
@@ -33,282 +55,6 @@ _CHILD_PREFIX_WIDTH: Final = 2
 MARK: Final = "✓"
 WATCHED_MARK: Final = "◉"
 """In the marker cell of a call another supervisor is viewing or acting on (hub consoles)."""
-SEPARATOR: Final = " "
-
-SortValue = str | float
-"""A column's comparable value. Within one column every value has the same type."""
-
-CellKind = Literal["text", "marker", "sid", "status", "duration"]
-"""``text`` cells come from ``Column.cell``; the others are filled in by the widget's rules."""
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One column of the call table.
-
-    ``key`` is what ``CallTable.sort_by`` takes; ``width`` is in terminal cells; ``priority`` 0
-    means always shown, higher numbers are dropped first when the table is narrow. ``cell``
-    gives a ``text`` column's content (untrusted data must go through ``display_text``);
-    ``sort`` its sort value (``None`` = blank, listed last) and ``blank`` a stand-in of the same
-    type. ``wide_width`` is the width it takes when the table has room to spare.
-    """
-
-    key: str
-    title: str
-    width: int
-    priority: int
-    cell: Callable[[Call], str] | None = None
-    sort: Callable[[Call], SortValue | None] | None = None
-    blank: SortValue = ""
-    right: bool = False
-    wide_width: int | None = None
-    kind: CellKind = "text"
-    search: bool = False
-    """Whether the filter searches this column's text."""
-
-
-_DIRECTIONS: Final = {"inbound": "in", "outbound-api": "out", "outbound-dial": "dial"}
-
-
-def direction_label(direction: str) -> str:
-    """Twilio's ``inbound``, ``outbound-api``, ``outbound-dial`` as ``in``, ``out``, ``dial``."""
-    return _DIRECTIONS.get(direction, direction)
-
-
-def fit(text: str, width: int, right: bool = False) -> str:
-    """Pad or cut ``text`` to exactly ``width`` cells; a cut ends in ``…`` so it reads as cut."""
-    if text.isascii():
-        size = len(text)
-        if size <= width:
-            pad = " " * (width - size)
-            return pad + text if right else text + pad
-        return text[: width - 1] + "…"
-    fitted = set_cell_size(text, width)
-    if fitted.rstrip() != text:
-        fitted = set_cell_size(text, width - 1) + "…"
-    return fitted
-
-
-def format_duration(seconds: float | None) -> str:
-    """``m:ss`` under an hour, ``h:mm:ss`` above; blank for a call that has not started."""
-    if seconds is None:
-        return ""
-    whole = max(0, int(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
-
-
-def format_started(start: datetime | None) -> str:
-    """Local wall-clock ``HH:MM:SS``: supervisors compare it with the clock on the wall."""
-    if start is None:
-        return ""
-    return start.astimezone().strftime("%H:%M:%S")
-
-
-def format_queue(queue_time_ms: int | None) -> str:
-    """Seconds Twilio held the call before dialling it; blank when none (inbound calls: 0)."""
-    if not queue_time_ms:
-        return ""
-    return f"{queue_time_ms / 1000:.1f}s"
-
-
-def caller_name(call: Call) -> str:
-    """The CNAM caller name Twilio reports (``caller_name``), sanitised; blank when none."""
-    value = call.raw.get("caller_name") if call.raw else None
-    return display_text(value) if isinstance(value, str) and value else ""
-
-
-def start_timestamp(call: Call) -> float | None:
-    """The POSIX time the call started, used both to tick Duration and to sort by it."""
-    return None if call.start_time is None else call.start_time.timestamp()
-
-
-def elapsed(start_ts: float | None, now: float | None = None) -> float | None:
-    """Seconds since ``start_ts``, computed at render time so it ticks between polls."""
-    if start_ts is None:
-        return None
-    return (time.time() if now is None else now) - start_ts
-
-
-def _status_rank(call: Call) -> float:
-    try:
-        return float(LIVE_STATUSES.index(call.status))
-    except ValueError:
-        return float(len(LIVE_STATUSES))
-
-
-def _started(call: Call) -> float | None:
-    """Sort by start time; a queued call without one sorts by when it was created."""
-    moment = call.start_time or call.date_created
-    return None if moment is None else moment.timestamp()
-
-
-def _duration(call: Call) -> float | None:
-    start = start_timestamp(call)
-    return None if start is None else -start
-
-
-def _queue(call: Call) -> float | None:
-    return None if call.queue_time_ms is None else float(call.queue_time_ms)
-
-
-COLUMNS: list[Column] = [
-    Column("marker", "", 1, 0, kind="marker"),
-    Column("sid", "Call SID", 13, 0, sort=lambda c: c.sid, wide_width=36, kind="sid", search=True),
-    Column(
-        "direction",
-        "Dir",
-        4,
-        5,
-        lambda c: display_text(direction_label(c.direction)),
-        lambda c: direction_label(c.direction),
-        search=True,
-    ),
-    Column("from", "From", 15, 1, lambda c: display_text(c.from_), lambda c: c.from_, search=True),
-    Column("to", "To", 16, 2, lambda c: display_text(c.to), lambda c: c.to, search=True),
-    Column("status", "Status", 11, 0, sort=_status_rank, blank=0.0, kind="status", search=True),
-    Column("duration", "Duration", 8, 0, sort=_duration, blank=0.0, right=True, kind="duration"),
-    Column("started", "Started", 8, 3, lambda c: format_started(c.start_time), _started, 0.0),
-    Column("caller", "Caller", 18, 6, caller_name, lambda c: caller_name(c) or None, search=True),
-    Column(
-        "queue", "Dial wait", 9, 7, lambda c: format_queue(c.queue_time_ms), _queue, 0.0, right=True
-    ),
-    Column(
-        "answered_by",
-        "AMD",
-        13,
-        8,
-        lambda c: display_text(c.answered_by or ""),
-        lambda c: c.answered_by or None,
-        search=True,
-    ),
-]
-"""Display order. ``Dial wait`` is Twilio's ``queue_time`` (time before dialling, not a call
-queue); ``AMD`` is answering-machine detection (``answered_by``: human, machine_start, …)."""
-
-_layout_epoch = 0
-"""Bumped by :func:`register_column` so cached layouts are rebuilt."""
-
-
-def register_column(column: Column, *, after: str | None = None) -> None:
-    """Add a column (from another room of the console) after the column keyed ``after``.
-
-    Without ``after`` it goes last. Registering a key twice replaces the first declaration.
-    """
-    global _layout_epoch
-    existing = [index for index, known in enumerate(COLUMNS) if known.key == column.key]
-    if existing:
-        COLUMNS[existing[0]] = column
-    elif after is None:
-        COLUMNS.append(column)
-    else:
-        position = next(i for i, known in enumerate(COLUMNS) if known.key == after)
-        COLUMNS.insert(position + 1, column)
-    _layout_epoch += 1
-    _layouts.clear()
-
-
-def unregister_column(key: str) -> None:
-    """Remove a registered column (a room that is switched off, or a test cleaning up)."""
-    global _layout_epoch
-    COLUMNS[:] = [column for column in COLUMNS if column.key != key]
-    _layout_epoch += 1
-    _layouts.clear()
-
-
-def sortable_keys() -> tuple[str, ...]:
-    """Every column a table may be sorted by, in the ``s`` key's cycle."""
-    keys = [column.key for column in COLUMNS if column.sort is not None]
-    keys.sort(key=lambda key: _CYCLE.index(key) if key in _CYCLE else len(_CYCLE))
-    return tuple(keys)
-
-
-_CYCLE: Final = ("started", "duration", "status", "from", "to", "direction", "queue", "sid")
-"""The ``s`` key's order; columns not named here follow in display order."""
-
-
-def column_title(key: str) -> str:
-    return next((column.title for column in COLUMNS if column.key == key), key)
-
-
-@dataclass(frozen=True, slots=True)
-class PlacedColumn:
-    column: Column
-    x: int
-    width: int
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """The columns shown at one table width, where each starts and how wide it is."""
-
-    columns: tuple[PlacedColumn, ...]
-    row_width: int
-    epoch: int
-
-    def find(self, key: str) -> PlacedColumn | None:
-        return next((placed for placed in self.columns if placed.column.key == key), None)
-
-    def at(self, x: int) -> PlacedColumn | None:
-        """The column under cell ``x`` of a row (separators belong to the column on their left)."""
-        for placed in self.columns:
-            if x < placed.x + placed.width + len(SEPARATOR):
-                return placed
-        return None
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return tuple(placed.column.key for placed in self.columns)
-
-
-_layouts: dict[int, Layout] = {}
-
-
-def layout_for(width: int | None) -> Layout:
-    """The columns for a table ``width`` cells wide (``None``: every column at normal width).
-
-    Columns are taken in priority order while they fit; what is left over widens the columns
-    that have a ``wide_width``. Priority-0 columns are always kept, even if they overflow.
-    """
-    key = -1 if width is None else max(0, width)
-    cached = _layouts.get(key)
-    if cached is not None:
-        return cached
-    sep = len(SEPARATOR)
-    chosen: set[str] = set()
-    used = -sep
-    for column in sorted(COLUMNS, key=lambda c: c.priority):
-        need = column.width + sep
-        if width is None or column.priority == 0 or used + need <= width:
-            chosen.add(column.key)
-            used += need
-    widths = {column.key: column.width for column in COLUMNS if column.key in chosen}
-    if width is not None:
-        for column in sorted(COLUMNS, key=lambda c: c.priority):
-            grow = (column.wide_width or 0) - column.width
-            if column.key in chosen and grow > 0 and used + grow <= width:
-                widths[column.key] += grow
-                used += grow
-    placed: list[PlacedColumn] = []
-    x = 0
-    for column in COLUMNS:
-        if column.key in chosen:
-            placed.append(PlacedColumn(column, x, widths[column.key]))
-            x += widths[column.key] + sep
-    layout = Layout(tuple(placed), max(0, x - sep), _layout_epoch)
-    _layouts[key] = layout
-    return layout
-
-
-def column_offset(key: str, layout: Layout | None = None) -> int:
-    """The x of a column's first cell within a row, so the widget can refresh just that column."""
-    placed = (layout or layout_for(None)).find(key)
-    if placed is None:
-        raise KeyError(key)
-    return placed.x
 
 
 Piece = tuple[str, CellKind]
@@ -364,11 +110,6 @@ def _append_text(pieces: list[Piece], text: str) -> None:
         pieces.append((text, "text"))
 
 
-def format_duration_cell(start_ts: float | None, width: int = 8, now: float | None = None) -> str:
-    """The Duration cell, padded, for a call that started at ``start_ts``."""
-    return fit(format_duration(elapsed(start_ts, now)), width, right=True)
-
-
 def format_header(layout: Layout, sort_column: str, descending: bool) -> str:
     """The header line; the sorted column's title carries ▲ (ascending) or ▼ (descending)."""
     cells = []
@@ -410,51 +151,41 @@ def filter_digits(text: str) -> str:
     return ""
 
 
-def sort_value(key: str) -> Callable[[Call], SortValue | None]:
-    column = next(column for column in COLUMNS if column.key == key)
-    assert column.sort is not None
-    return column.sort
-
-
-def blank_value(key: str) -> SortValue:
-    return next(column.blank for column in COLUMNS if column.key == key)
-
-
-class _SortValues(dict[str, Callable[[Call], "SortValue | None"]]):
-    def __missing__(self, key: str) -> Callable[[Call], SortValue | None]:
-        return sort_value(key)
-
-
-SORT_VALUES: Final = _SortValues()
-"""Per column, the value a call sorts by; ``None`` means blank (always listed last)."""
-
-
-class _Blanks(dict[str, SortValue]):
-    def __missing__(self, key: str) -> SortValue:
-        return blank_value(key)
-
-
-BLANK: Final = _Blanks()
-"""A stand-in of the right type for a blank value, so keys in one column always compare."""
-
-
-def is_sortable(key: str) -> bool:
-    return any(column.key == key and column.sort is not None for column in COLUMNS)
-
-
-DEFAULT_SORT: Final = ("started", True)
-
 __all__: Sequence[str] = (
     "BLANK",
+    "CHILD_PREFIX",
     "COLUMNS",
     "DEFAULT_SORT",
+    "MARK",
+    "SEPARATOR",
     "SORT_VALUES",
+    "WATCHED_MARK",
+    "CellKind",
     "Column",
     "Layout",
+    "Piece",
+    "PlacedColumn",
+    "SortValue",
+    "blank_value",
     "caller_name",
+    "column_offset",
+    "column_title",
+    "direction_label",
+    "elapsed",
+    "filter_digits",
+    "fit",
+    "format_duration",
+    "format_duration_cell",
     "format_header",
+    "format_queue",
     "format_row",
+    "format_started",
     "haystack",
+    "is_sortable",
     "layout_for",
     "register_column",
+    "sort_value",
+    "sortable_keys",
+    "start_timestamp",
+    "unregister_column",
 )

@@ -27,7 +27,7 @@ from tui.core.text import display_text
 from tui.core.thresholds import Thresholds
 from tui.ui.clipboard import NotCopyable, copy_to_clipboard
 from tui.ui.keymap import key_display
-from tui.ui.widgets.call_format import elapsed
+from tui.ui.widgets.call_cells import elapsed
 
 if TYPE_CHECKING:
     from textual.cache import LRUCache
