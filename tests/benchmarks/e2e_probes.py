@@ -110,7 +110,7 @@ def install_probes() -> None:
             PROBE.paint_pending = True
         return render_line(self, y)
 
-    CallTable.render_line = counted_render_line  # type: ignore[method-assign]
+    CallTable.render_line = counted_render_line  # type: ignore[method-assign, assignment]
 
     async def headers_sent(
         session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestHeadersSentParams

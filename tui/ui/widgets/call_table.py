@@ -6,24 +6,21 @@ freeze; see shared/research/performance.md). Here:
 
 * ``CallRows`` (``call_rows.py``, no Textual) keeps the calls, one sort key per call and the
   display order as a sorted list; a diff costs O(k log n) comparisons plus list memmoves. This
-  module is only the widget: cursor, marks, scrolling and painting.
-* The widget paints only the lines on screen (``render_line``), formats a row only when it is about
-  to be painted, and caches the styled segments by (sid, version, cursor, marked).
-* After a diff it compares the SIDs on screen before and after: if they are the same it refreshes
-  only the changed lines (a few hundred bytes over SSH), otherwise the viewport.
-* The cursor follows a SID, not an index; the screen line of the cursor is kept steady when rows
-  arrive above it, so the supervisor's target never slides away under the keys.
-* Duration is computed from the start time at paint time; once a second only that column's region
-  is refreshed.
+  module is the widget's public API: diffs, sort, filter, marks and its messages.
+* ``TableCursor`` (``call_table_cursor.py``): the cursor follows a SID, not an index; the screen
+  line of the cursor is kept steady when rows arrive above it, so the supervisor's target never
+  slides away under the keys. After a diff it compares the SIDs on screen before and after: if
+  they are the same it refreshes only the changed lines (a few hundred bytes over SSH), otherwise
+  the viewport.
+* ``TablePaint`` (``call_table_paint.py``): only the lines on screen are painted, from cached
+  segments; Duration is computed at paint time and ticks by refreshing only that column.
+* ``TableExtras`` (``call_table_extras.py``): bulk marks, thresholds, new-call news, copy, paste.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Collection
 from typing import ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
 
@@ -32,31 +29,21 @@ from textual import events
 from textual import scrollbar as _scrollbar  # noqa: F401
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.strip import Strip
 
 from tui.core.models import Call, CallDiff
-from tui.core.text import display_text
-from tui.ui.widgets.call_format import (
-    Layout,
-    format_duration_cell,
-    format_header,
-    format_row,
-    is_sortable,
-    layout_for,
-)
-from tui.ui.widgets.call_rows import CallRows, Row, SortKey
+from tui.ui.widgets.call_columns import Layout, is_sortable, layout_for
+from tui.ui.widgets.call_rows import CallRows
+from tui.ui.widgets.call_table_cursor import TableCursor
 from tui.ui.widgets.call_table_extras import TableExtras
+from tui.ui.widgets.call_table_paint import Pieces, TablePaint
 
 __all__ = ["CallTable"]
 
-_Pieces = list[tuple[Segment, str]]
-"""A row's cached segments, each with its kind (``text``, ``status`` or the ``duration`` slot)."""
 
-
-class CallTable(TableExtras, can_focus=True):
+class CallTable(TableCursor, TablePaint, can_focus=True):
     """Live calls, one per line, with a cursor that follows a call and marks for bulk actions."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -142,7 +129,7 @@ class CallTable(TableExtras, can_focus=True):
         self._cursor_sid: str | None = None
         self._cursor_index = 0
         self._marks: set[str] = set()
-        self._line_cache: LRUCache[tuple[str, int, bool, bool, bool], _Pieces] = LRUCache(1024)
+        self._line_cache: LRUCache[tuple[str, int, bool, bool, bool], Pieces] = LRUCache(1024)
         self._watched: frozenset[str] = frozenset()
         self._styles: dict[str, Style] = {}
         self._quiet_scroll = False
@@ -296,24 +283,6 @@ class CallTable(TableExtras, can_focus=True):
 
     # -- actions ------------------------------------------------------------------------------
 
-    def action_cursor_up(self) -> None:
-        self._move_cursor(self._cursor_index - 1)
-
-    def action_cursor_down(self) -> None:
-        self._move_cursor(self._cursor_index + 1)
-
-    def action_page_up(self) -> None:
-        self._move_cursor(self._cursor_index - self._body_height())
-
-    def action_page_down(self) -> None:
-        self._move_cursor(self._cursor_index + self._body_height())
-
-    def action_first_row(self) -> None:
-        self._move_cursor(0)
-
-    def action_last_row(self) -> None:
-        self._move_cursor(self.row_count - 1)
-
     def action_toggle_mark(self) -> None:
         self.toggle_mark()
 
@@ -321,135 +290,6 @@ class CallTable(TableExtras, can_focus=True):
         call = self.cursor_call
         if call is not None:
             self.post_message(self.Opened(call))
-
-    # -- cursor and scrolling -----------------------------------------------------------------
-
-    def _body_height(self) -> int:
-        """Lines available for rows (the header takes one)."""
-        return max(1, self.scrollable_content_region.height - 1)
-
-    def _cursor_key(self) -> SortKey | None:
-        return None if self._cursor_sid is None else self._model.rows[self._cursor_sid].key
-
-    def _refresh_row(self, index: int) -> None:
-        self.refresh_line(index + 1)
-
-    def _move_cursor(self, index: int) -> None:
-        view = self._model.view
-        if not len(view):
-            return
-        index = max(0, min(index, len(view) - 1))
-        self._lost_target = None
-        if index != self._cursor_index or self._cursor_sid is None:
-            self._refresh_row(self._cursor_index)
-            self._cursor_index = index
-            self._cursor_sid = view.sid_at(index)
-            self._refresh_row(index)
-            self._selection_changed()
-        self._scroll_to_cursor()
-
-    def _scroll_to_cursor(self) -> None:
-        top, body = round(self.scroll_y), self._body_height()
-        if self._cursor_index < top:
-            self.scroll_to(y=self._cursor_index, animate=False)
-        elif self._cursor_index >= top + body:
-            self.scroll_to(y=self._cursor_index - body + 1, animate=False)
-
-    def _relocate_cursor(self, old_key: SortKey | None) -> None:
-        """Find the cursor's call again; if it left (or is filtered out), take its neighbour."""
-        view = self._model.view
-        previous = self._cursor_sid
-        if not len(view):
-            self._cursor_sid, self._cursor_index = None, 0
-        else:
-            row = self._model.rows.get(previous) if previous is not None else None
-            index = None if row is None else view.index_of(row.key)
-            if index is None:
-                key = row.key if row is not None else old_key
-                index = 0 if key is None else view.nearest(key)
-            self._cursor_index = index
-            self._cursor_sid = view.sid_at(index)
-        if self._cursor_sid != previous:
-            if previous is not None and previous not in self._model.rows and not self._marks:
-                self._lost_target = (
-                    f"The call under the cursor ({display_text(previous[:2])}…"
-                    f"{display_text(previous[-8:])}) has ended and the cursor moved to another "
-                    "call; nothing was sent. Press again to act on the call now under the cursor."
-                )
-            self._selection_changed()
-
-    def _snapshot_viewport(self) -> tuple[list[str], int | None]:
-        """SIDs on screen, and the cursor's line on screen if it is visible."""
-        top, body = round(self.scroll_y), self._body_height()
-        line = self._cursor_index - top
-        visible = self._cursor_sid is not None and 0 <= line < body
-        return self._model.view.window(top, body), (line if visible else None)
-
-    def _after_reorder(
-        self,
-        before: list[str],
-        cursor_line: int | None,
-        old_key: SortKey | None,
-        touched: set[str],
-        *,
-        force_repaint: bool = False,
-    ) -> None:
-        """Settle cursor, scroll and size after the rows changed, then repaint what must be."""
-        previous_cursor = self._cursor_sid
-        self._relocate_cursor(old_key)
-        self._set_row_count(len(self._model.view))
-        body = self._body_height()
-        top = round(self.scroll_y)
-        if cursor_line is not None:
-            top = self._cursor_index - cursor_line
-        elif self._cursor_index < top or self._cursor_index >= top + body:
-            top = self._cursor_index if previous_cursor != self._cursor_sid else top
-        top = max(0, min(top, self.max_scroll_y))
-        after = self._model.view.window(top, body)
-        same_rows = after == before and not force_repaint
-        if top != round(self.scroll_y):
-            self._quiet_scroll = same_rows
-            try:
-                self.scroll_to(y=top, animate=False)
-            finally:
-                self._quiet_scroll = False
-        if not same_rows:
-            self.refresh()
-            return
-        if previous_cursor != self._cursor_sid:
-            touched = touched | {self._cursor_sid or "", previous_cursor or ""}
-        for offset, sid in enumerate(after):
-            if sid in touched:
-                self._refresh_row(top + offset)
-
-    def _set_row_count(self, rows: int) -> None:
-        """Resize the scrollable area without repainting the viewport when possible.
-
-        Assigning ``virtual_size`` runs a layout, and the compositor then marks the whole widget
-        dirty because its geometry changed: over SSH that resends every visible line on each poll
-        even when nothing on screen moved. When the vertical scrollbar neither appears nor
-        disappears, only the scrollbar needs updating, which ``_scroll_update`` does. (A later
-        layout pass by another widget still repaints the table once; that is Textual's call.)
-        """
-        new = Size(self._layout.row_width, rows + 1)
-        old = self.virtual_size
-        if new == old:
-            return
-        height = self.container_size.height
-        same_scrollbars = height > 0 and (old.height > height) == (new.height > height)
-        if not (self.is_mounted and same_scrollbars):
-            self.virtual_size = new
-            return
-        self.set_reactive(CallTable.virtual_size, new)
-        self._scroll_update(new)
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        """Skip the full repaint when a diff scrolled to keep exactly the same rows on screen."""
-        if self._quiet_scroll:
-            if self.show_vertical_scrollbar:
-                self.vertical_scrollbar.position = new_value
-            return
-        super().watch_scroll_y(old_value, new_value)
 
     # -- messages -----------------------------------------------------------------------------
 
@@ -469,36 +309,6 @@ class CallTable(TableExtras, can_focus=True):
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick_durations)
-
-    def watch_stale(self) -> None:
-        self._line_cache.clear()
-        self.refresh()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._styles.clear()
-        self._line_cache.clear()
-        self.refresh()
-
-    def _tick_durations(self) -> None:
-        """Repaint only the Duration column of the rows on screen."""
-        placed = self._layout.find("duration")
-        if not len(self._model.view) or placed is None:
-            return
-        scroll_x, top, body = round(self.scroll_x), round(self.scroll_y), self._body_height()
-        screen = self.size.region
-        regions = [Region(placed.x - scroll_x, 1, placed.width, body).intersection(screen)]
-        # Status joins in on the rows whose threshold highlight changed (see _alerts_changed).
-        status = self._layout.find("status")
-        if status is not None and status.x < placed.x:
-            width = placed.x - status.x
-            regions += [
-                Region(status.x - scroll_x, 1 + index - top, width, 1).intersection(screen)
-                for index in self._alerts_changed(top, body, time.time())
-            ]
-        regions = [region for region in regions if region]
-        if regions:
-            self.refresh(*regions)
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_layout()
@@ -530,113 +340,3 @@ class CallTable(TableExtras, can_focus=True):
                 self.sort_by(placed.column.key)
             return
         self._move_cursor(round(self.scroll_y) + event.y - 1)
-
-    # -- painting -----------------------------------------------------------------------------
-
-    def _style(self, name: str) -> Style:
-        style = self._styles.get(name)
-        if style is None:
-            style = self.get_component_rich_style(f"call-table--{name}", partial=True)
-            self._styles[name] = style
-        return style
-
-    def _base_style(self) -> Style:
-        """``self.rich_style``, kept until the styles change.
-
-        Textual computes ``rich_style`` by walking every ancestor's styles; asked once per painted
-        line it cost ~0.1 ms each, several milliseconds of every full repaint.
-        """
-        style = self._styles.get("")
-        if style is None:
-            style = self._styles[""] = self.rich_style
-        return style
-
-    def _row_style(self, cursor: bool, marked: bool) -> Style:
-        style = self._base_style()
-        if marked:
-            style += self._style("marked")
-        if cursor:
-            style += self._style("cursor")
-        if self.stale:
-            style += self._style("stale")
-        return style
-
-    def _status_style(self, status: str) -> Style:
-        if status in ("queued", "ringing", "in-progress"):
-            return self._style(f"status-{status}")
-        return self._style("status-other")
-
-    def refresh_calls(self, sids: Collection[str]) -> None:
-        """Repaint the rows of ``sids`` whose cells changed outside their Call (the floor's
-        Where column); rows not on screen just lose their cached lines."""
-        for key in [key for key in self._line_cache.keys() if key[0] in sids]:  # noqa: SIM118
-            self._line_cache.discard(key)
-        top = round(self.scroll_y)
-        for offset, sid in enumerate(self._model.view.window(top, self._body_height())):
-            if sid in sids:
-                self._refresh_row(top + offset)
-
-    def set_watched(self, sids: frozenset[str]) -> None:
-        """Calls another console is on (shown in the marker cell); repaints if it changed."""
-        if sids != self._watched:
-            self._watched = sids
-            self.refresh()
-
-    def _row_segments(self, row: Row, cursor: bool, marked: bool) -> _Pieces:
-        watched = row.call.sid in self._watched
-        key = (row.call.sid, row.version, cursor, marked, watched)
-        cached = self._line_cache.get(key)
-        if cached is None:
-            pieces = format_row(
-                row.call, self._layout, marked=marked, is_child=row.is_child, watched=watched
-            )
-            style = self._row_style(cursor, marked)
-            status_style = style + self._status_style(row.call.status)
-            if self.stale:
-                status_style += self._style("stale")
-            cached = [
-                (Segment(text, status_style if kind == "status" else style), kind)
-                for text, kind in pieces
-            ]
-            self._line_cache[key] = cached
-        return cached
-
-    def _header_strip(self) -> Strip:
-        text = format_header(self._layout, self._model.sort_column, self._model.descending)
-        style = self._base_style() + self._style("header")
-        return Strip([Segment(text, style)], self._layout.row_width)
-
-    def render_row(self, index: int, now: float | None = None) -> Strip:
-        """The full-width strip of display row ``index`` (unscrolled); public for tests."""
-        sid = self._model.view.sid_at(index)
-        row = self._model.rows[sid]
-        now = time.time() if now is None else now
-        alert = self._threshold_style(row, now)
-        duration = self._layout.find("duration")
-        segments: list[Segment] = []
-        for segment, kind in self._row_segments(row, sid == self._cursor_sid, sid in self._marks):
-            if kind == "duration":
-                width = 8 if duration is None else duration.width
-                text = format_duration_cell(row.start_ts, width, now)
-                style = segment.style or Style()
-                segments.append(Segment(text, style + alert if alert else style))
-            elif kind == "status" and alert is not None:
-                segments.append(Segment(segment.text, (segment.style or Style()) + alert))
-            else:
-                segments.append(segment)
-        return Strip(segments, self._layout.row_width)
-
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.size.width
-        base = self._base_style()
-        if y == 0:
-            header = self._header_strip().crop_extend(scroll_x, scroll_x + width, base)
-            news = self._with_news(header, min(width, self.scrollable_content_region.width))
-            return news.crop_extend(0, width, base)
-        index = scroll_y + y - 1
-        if index >= len(self._model.view):
-            if y == 1 and self._model.filter_text:
-                return self._no_matches_strip(width)
-            return Strip.blank(width, base)
-        return self.render_row(index, time.time()).crop_extend(scroll_x, scroll_x + width, base)
