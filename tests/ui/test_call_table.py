@@ -1,21 +1,27 @@
 """The call table as a supervisor sees it: rows come and go, the cursor sticks to its call.
 
-Widget unit tests: a tiny app composes only the ``CallTable`` and calls are built directly, so
-each test says what a user would notice without a simulator.
+Widget unit tests: a tiny app composes only the ``CallTable`` and calls are built directly
+(``table_helpers.py``), so each test says what a user would notice without a simulator.
 """
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from rich.style import Style
-from textual.app import App, ComposeResult
-from textual.geometry import Region
 
-from tui.core.models import Call, CallDiff
+from tests.ui.table_helpers import (
+    NOW,
+    SIZE,
+    TableApp,
+    add,
+    lines,
+    make_call,
+    remove,
+    shown_sids,
+    sid_of,
+)
+from tui.core.models import CallDiff
 from tui.core.thresholds import Thresholds
 from tui.ui.widgets.call_format import (
     MARK,
@@ -23,77 +29,7 @@ from tui.ui.widgets.call_format import (
     format_duration,
     format_queue,
 )
-from tui.ui.widgets.call_rows import CallRows
 from tui.ui.widgets.call_table import CallTable
-
-SIZE = (140, 40)
-NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-def sid_of(n: int) -> str:
-    return f"CA{n:032x}"
-
-
-def make_call(
-    n: int,
-    *,
-    status: str = "in-progress",
-    age_s: float | None = None,
-    parent: int | None = None,
-    from_: str | None = None,
-    direction: str = "inbound",
-    answered_by: str | None = None,
-    queue_time_ms: int | None = None,
-) -> Call:
-    """Call ``n`` started ``age_s`` seconds ago (default: higher ``n`` = newer)."""
-    start = NOW - timedelta(seconds=100_000 - n if age_s is None else age_s)
-    return Call(
-        sid=sid_of(n),
-        parent_call_sid=None if parent is None else sid_of(parent),
-        direction=direction,
-        from_=from_ or f"+1555{n:07d}",
-        to="+15559990000",
-        status=status,
-        start_time=None if status == "queued" else start,
-        date_created=start,
-        date_updated="",
-        duration=None,
-        queue_time_ms=queue_time_ms,
-        answered_by=answered_by,
-    )
-
-
-class TableApp(App[None]):
-    def __init__(self) -> None:
-        super().__init__()
-        self.opened: list[Call] = []
-        self.selections: list[CallTable.SelectionChanged] = []
-
-    def compose(self) -> ComposeResult:
-        yield CallTable()
-
-    def on_call_table_opened(self, message: CallTable.Opened) -> None:
-        self.opened.append(message.call)
-
-    def on_call_table_selection_changed(self, message: CallTable.SelectionChanged) -> None:
-        self.selections.append(message)
-
-
-def lines(table: CallTable) -> list[str]:
-    """The text on screen, header first, for the rows that exist."""
-    return [table.render_line(y).text.rstrip() for y in range(min(table.row_count + 1, 39))]
-
-
-def add(*calls: Call) -> CallDiff:
-    return CallDiff(added=tuple(calls))
-
-
-def remove(*ns: int) -> CallDiff:
-    return CallDiff(removed=tuple(sid_of(n) for n in ns))
-
-
-def shown_sids(table: CallTable) -> list[str]:
-    return [table.get_call_at(i).sid for i in range(table.row_count)]
 
 
 async def test_rows_appear_and_leave_with_a_diff() -> None:
@@ -355,130 +291,3 @@ async def test_duration_ticks_from_the_start_time() -> None:
         assert table.render_row(0, now=started + 59).text[at : at + 8].strip() == "0:59"
         assert table.render_row(0, now=started + 61).text[at : at + 8].strip() == "1:01"
         assert table.render_row(1).text[at : at + 8].strip() == ""  # queued: not started
-
-
-class RefreshSpy:
-    """Records the regions a table asks to repaint (None = the whole widget)."""
-
-    def __init__(self, table: CallTable) -> None:
-        self.regions: list[Region | None] = []
-        original = table.refresh
-
-        def spy(*regions: Region, **kwargs: bool) -> CallTable:
-            self.regions.extend(regions or [None])
-            return original(*regions, **kwargs)
-
-        table.refresh = spy  # type: ignore[method-assign]
-
-
-async def test_only_changed_visible_lines_are_repainted() -> None:
-    app = TableApp()
-    async with app.run_test(size=SIZE) as pilot:
-        table = app.query_one(CallTable)
-        table.apply_diff(add(*(make_call(n) for n in range(1000))))
-        await pilot.pause()
-        spy = RefreshSpy(table)
-
-        table.apply_diff(CallDiff(changed=(make_call(998, status="ringing"),)))  # row 1
-        assert [(r.y, r.height) for r in spy.regions if r is not None] == [(2, 1)]
-        assert None not in spy.regions
-
-        spy.regions.clear()
-        table.apply_diff(CallDiff(changed=(make_call(5, status="ringing"),)))  # off screen
-        assert spy.regions == []
-
-        spy.regions.clear()
-        table.apply_diff(remove(4))
-        assert spy.regions == []  # left below the viewport: nothing on screen moved
-
-        spy.regions.clear()
-        table.apply_diff(remove(997))  # a visible row leaves: rows below shift up
-        assert None in spy.regions
-
-
-async def test_scaling_shape_diff_cost_follows_changes_not_table_size() -> None:
-    """Same 100-change diff at 1k and 10k rows: 10k must stay within ~3x of 1k."""
-
-    async def best_apply_time(size: int) -> float:
-        app = TableApp()
-        async with app.run_test(size=SIZE) as pilot:
-            table = app.query_one(CallTable)
-            table.apply_diff(add(*(make_call(n) for n in range(size))))
-            await pilot.pause()
-            best = float("inf")
-            for run in range(7):
-                diff = churn(size, run, 34)
-                started = time.perf_counter()
-                table.apply_diff(diff)
-                best = min(best, time.perf_counter() - started)
-                await pilot.pause()
-            return best
-
-    small, large = await best_apply_time(1_000), await best_apply_time(10_000)
-    assert large <= 3 * small + 0.0005, (small, large)
-
-
-def churn(size: int, run: int, each: int) -> CallDiff:
-    """``each`` calls added, removed and changed, spread over the table (run ``run``)."""
-    step = max(1, size // each)
-    base = 1_000_000 + run * each
-    removed: Iterable[int] = range(run, size, step)
-    changed = [make_call(n + 1, status="ringing") for n in range(run, size, step)]
-    return CallDiff(
-        added=tuple(make_call(base + i, age_s=float(i * 7 % 90_000)) for i in range(each)),
-        removed=tuple(sid_of(n) for n in list(removed)[:each]),
-        changed=tuple(changed[:each]),
-    )
-
-
-def test_incremental_order_matches_a_full_rebuild() -> None:
-    """Random diffs (child legs, status moves, a filter) keep the same order a re-sort gives."""
-    rng = random.Random(7)
-    for sort_column, descending, text in [
-        ("started", True, ""),
-        ("status", False, "ring"),
-        ("from", True, "5"),
-        ("queue", False, ""),
-    ]:
-        live = CallRows()
-        live.sort_by(sort_column, descending)
-        live.set_filter(text)
-        calls: dict[str, Call] = {}
-        next_n = 0
-        for _ in range(40):
-            added = []
-            for _ in range(rng.randint(0, 60)):
-                parent = rng.choice([None, None, rng.randrange(next_n + 5)])
-                call = make_call(
-                    next_n,
-                    status=rng.choice(["queued", "ringing", "in-progress"]),
-                    age_s=float(rng.randrange(500)),
-                    parent=parent,
-                    queue_time_ms=rng.choice([None, rng.randrange(9000)]),
-                )
-                added.append(call)
-                next_n += 1
-            removed = rng.sample(sorted(calls), k=min(len(calls), rng.randint(0, 30)))
-            changed = [
-                make_call(
-                    int(sid[2:], 16),
-                    status=rng.choice(["ringing", "in-progress"]),
-                    age_s=float(rng.randrange(500)),
-                    parent=None
-                    if calls[sid].parent_call_sid is None
-                    else int(str(calls[sid].parent_call_sid)[2:], 16),
-                )
-                for sid in rng.sample(sorted(set(calls) - set(removed)), k=min(10, len(calls)))
-                if sid not in removed
-            ]
-            live.apply(CallDiff(tuple(added), tuple(changed), tuple(removed)))
-            for sid in removed:
-                del calls[sid]
-            calls.update((c.sid, c) for c in (*added, *changed))
-
-            fresh = CallRows()
-            fresh.sort_by(sort_column, descending)
-            fresh.set_filter(text)
-            fresh.apply(CallDiff(added=tuple(calls.values())))
-            assert len(live.all) == len(calls)
-            assert live.view.window(0, len(calls)) == fresh.view.window(0, len(calls))

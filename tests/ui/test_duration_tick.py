@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.geometry import Region
 
-from tests.ui.test_call_table import SIZE, RefreshSpy, TableApp, add, make_call
+from tests.ui.table_helpers import SIZE, RefreshSpy, TableApp, add, make_call
 from tui.core.thresholds import Thresholds
 from tui.ui.widgets.call_format import column_offset
 from tui.ui.widgets.call_table import CallTable

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from textual.app import App, ComposeResult
 
-from tests.ui.test_call_table import make_call, sid_of
+from tests.ui.table_helpers import make_call, sid_of
 from tui.core.models import CallDiff
 from tui.ui.screens.detail import format_value
 from tui.ui.screenshot_dir import screenshot_dir

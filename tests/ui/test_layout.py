@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Footer
 
 from tests.ui.conftest import AppMaker, wait_until
-from tests.ui.test_call_table import make_call, sid_of
+from tests.ui.table_helpers import make_call, sid_of
 from tui.core.config import load_settings
 from tui.core.errors import ConfigError
 from tui.core.models import Call, CallDiff, PollFailed
