@@ -8,6 +8,7 @@ from tui.core.config import Settings
 from tui.core.credentials import Credentials
 from tui.core.errors import ConfigError
 from tui.hub.cli import nats_url_from
+from tui.hub.link import shown_url
 from tui.ui.app import CallboardApp
 
 
@@ -33,4 +34,4 @@ def hub_console_app(
 
     url = nats_url_from(args.hub)
     factory = hub_backend_factory(credentials, settings, url, read_only=read_only)
-    return CallboardApp(factory, settings, mode_label=f"HUB {url}", read_only=read_only)
+    return CallboardApp(factory, settings, mode_label=f"HUB {shown_url(url)}", read_only=read_only)

@@ -22,7 +22,7 @@ from tui.core.session import Backend, BackendFactory, PollListener
 from tui.hub import layout
 from tui.hub.console import open_hub_backend
 from tui.hub.embedded import EmbeddedNats
-from tui.hub.link import HubLink
+from tui.hub.link import HubLink, shown_url
 from tui.hub.service import HubService
 from tui.sim import EmbeddedSimulator
 
@@ -46,7 +46,7 @@ def demo_hub_factory(
 ) -> tuple[BackendFactory, str]:
     """The back-end factory and the header label for ``--demo --hub [URL]``."""
     if nats_url is not None:
-        return _joining(settings, seed, nats_url), f"DEMO on hub {nats_url}"
+        return _joining(settings, seed, nats_url), f"DEMO on hub {shown_url(nats_url)}"
     nats = EmbeddedNats()
 
     @asynccontextmanager

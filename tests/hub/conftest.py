@@ -110,13 +110,18 @@ async def open_console(
 
 
 async def eventually(
-    condition: Callable[[], bool], what: str, timeout_s: float = FIXTURE_TIMEOUT_S
+    condition: Callable[[], bool],
+    what: str,
+    timeout_s: float = FIXTURE_TIMEOUT_S,
+    *,
+    state: Callable[[], str] | None = None,
 ) -> None:
-    """Poll ``condition`` until true; fail naming ``what`` after ``timeout_s``."""
+    """Poll ``condition`` until true; fail naming ``what`` (and ``state()``) after ``timeout_s``."""
     deadline = time.monotonic() + timeout_s
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            detail = f" ({state()})" if state is not None else ""
+            raise AssertionError(f"timed out waiting for {what}{detail}")
         await asyncio.sleep(0.05)
 
 

@@ -26,12 +26,28 @@ async def test_nats_killed_and_restarted_mid_shift(
     await eventually(lambda: _in_step(console, sim), "the first view")
     await nats_server.stop(kill=True)
     await eventually(lambda: isinstance(console.last, PollFailed), "STALE while NATS is down", 20)
+    assert isinstance(console.last, PollFailed)
+    assert "Lost the connection to the hub" in console.last.reason
     ended = sorted(live_sids(sim))[:2]
     for sid in ended:
         sim.engine.hang_up(sid)
     arrived = sim.engine.create_inbound(from_="+14155550111", to="+14155550199")
     await nats_server.start(timeout_s=FIXTURE_TIMEOUT_S)
-    await eventually(lambda: _in_step(console, sim), "the console back in step", 30)
+    service = hub.service
+    assert service is not None
+    hub_link = service.link
+    await eventually(
+        lambda: _in_step(console, sim),
+        "the console back in step",
+        30,
+        state=lambda: (
+            f"console link up={console.link.connected} gen={console.link.generation}; "
+            f"hub link up={hub_link.connected} gen={hub_link.generation}; "
+            f"mirror synced={service.mirror.synced if service.mirror else None}; "
+            f"last event={console.last!r}; "
+            f"console has {len(console.source.calls)}, simulator {len(live_sids(sim))}"
+        ),
+    )
     assert arrived.sid in console.source.calls
     assert not set(ended) & set(console.source.calls)
 

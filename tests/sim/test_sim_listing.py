@@ -25,7 +25,8 @@ async def test_paging_2500_calls_while_traffic_runs_returns_each_exactly_once() 
         client = async_client_for(sim)
         try:
             existing = {call.sid for call in sim.engine}
-            assert len(existing) == 2500
+            # Traffic runs from the start: on a busy machine some calls arrive before this line.
+            assert len(existing) >= 2500, "the 2,500 calls asked for are there"
             created_before = sim.traffic.created
             victims = sorted(existing)
             random.Random(3).shuffle(victims)

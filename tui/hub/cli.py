@@ -14,6 +14,7 @@ from typing import Final
 from tui.core.config import load_settings, log_dir, resolve_credentials
 from tui.core.errors import CallboardError, ConfigError
 from tui.core.urls import validate_url
+from tui.hub.link import shown_url
 
 DEFAULT_NATS_URL: Final = "nats://127.0.0.1:4222"
 HUB_URL_ENV: Final = "CALLBOARD_HUB_URL"
@@ -85,7 +86,9 @@ def nats_url_from(value: str | None) -> str:
     url = value or os.environ.get(HUB_URL_ENV) or DEFAULT_NATS_URL
     for part in url.split(","):
         if not part.strip().startswith(("nats://", "tls://", "ws://", "wss://")):
-            raise ConfigError(f"the hub URL must start with nats:// or tls:// (got {part!r}).")
+            raise ConfigError(
+                f"the hub URL must start with nats:// or tls:// (got {shown_url(part)!r})."
+            )
     return url
 
 
@@ -120,7 +123,7 @@ def main(argv: Sequence[str]) -> int:
         from tui.hub.service import HubService, serve
 
         print(
-            f"callboard hub: {credentials.account_sid} → {url} (logs in {log_dir()})",
+            f"callboard hub: {credentials.account_sid} → {shown_url(url)} (logs in {log_dir()})",
             file=sys.stderr,
         )
         webhook = webhook_from(args.webhook_url, args.webhook_listen)

@@ -71,7 +71,7 @@ class HubService:
 
     async def run(self) -> None:
         account = self.credentials.account_sid
-        _log.info("hub %s for %s on %s starting", self.name, account, self.nats_url)
+        _log.info("hub %s for %s on %s starting", self.name, account, self.link.shown_url)
         async with TwilioAccess(
             self.credentials, timeout_s=self.settings.request_timeout_s
         ) as access:
@@ -122,17 +122,26 @@ class HubService:
                 _log.info("hub %s stopped", self.name)
 
     async def _poll_requests(self, poller: LiveCallPoller) -> None:
-        """Consoles' "refresh now" (core NATS; nats-py re-subscribes after a reconnect)."""
-        while not await self.link.wait_connected(2.0):
-            pass
-        client = self.link.client
-        assert client is not None
+        """Consoles' "refresh now" (core NATS). nats-py re-subscribes after its own reconnects;
+        a client the link replaced (see :class:`HubLink`) is subscribed afresh."""
+        subscribed: object = None
 
         async def handle(_msg: object) -> None:
             poller.poll_now()
 
-        await client.subscribe(layout.poll_subject(self.credentials.account_sid), cb=handle)
-        await asyncio.Event().wait()
+        while True:
+            if not await self.link.wait_connected(2.0):
+                continue
+            client = self.link.client
+            if client is not None and client is not subscribed:
+                try:
+                    await client.subscribe(
+                        layout.poll_subject(self.credentials.account_sid), cb=handle
+                    )
+                    subscribed = client
+                except Exception as exc:
+                    _log.info("refresh requests not subscribed yet: %s", exc)
+            await asyncio.sleep(1.0)
 
 
 async def serve(service: HubService) -> None:

@@ -118,10 +118,13 @@ class HubCallSource:
         consoles whose server restarts do not all ask for a snapshot in the same second.
         """
         failures = 0
+        reconnected = asyncio.Event()
+        self._link.on_state(lambda up: self._link_changed(up, reconnected))
         while True:
             if not await self._link.wait_connected(_CONNECT_WAIT_S):
-                self._fail(f"Cannot reach the hub at {self._link.url}; retrying.")
+                self._fail(f"Cannot reach the hub at {self._link.shown_url}; retrying.")
                 continue
+            reconnected.clear()
             try:
                 if await self._follow():
                     failures = 0
@@ -131,9 +134,25 @@ class HubCallSource:
             except Exception as exc:
                 failures += 1
                 _log.warning("hub watch ended: %s", exc)
-                self._fail(f"Lost the hub at {self._link.url} ({type(exc).__name__}); retrying.")
+                self._fail(
+                    f"Lost the hub at {self._link.shown_url} ({type(exc).__name__}); retrying."
+                )
                 pause = min(_MAX_RETRY_S, _RETRY_S * 2 ** min(failures, 4))
-                await asyncio.sleep(pause * random.uniform(0.5, 1.0))
+                # A new connection is a new start: it is tried at once, with a fresh backoff
+                # (the jitter above still spreads many consoles' retries of one bad server).
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        reconnected.wait(), timeout=pause * random.uniform(0.5, 1.0)
+                    )
+                if reconnected.is_set():
+                    failures = 0
+
+    def _link_changed(self, up: bool, reconnected: asyncio.Event) -> None:
+        """Say STALE the moment NATS drops (not a quiet period later); wake a retry on return."""
+        if up:
+            reconnected.set()
+        else:
+            self._fail(f"Lost the connection to the hub at {self._link.shown_url}; reconnecting.")
 
     # ------------------------------------------------------------------ the watch
 
