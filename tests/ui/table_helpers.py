@@ -33,8 +33,12 @@ def make_call(
     answered_by: str | None = None,
     queue_time_ms: int | None = None,
 ) -> Call:
-    """Call ``n`` started ``age_s`` seconds ago (default: higher ``n`` = newer)."""
-    start = NOW - timedelta(seconds=100_000 - n if age_s is None else age_s)
+    """Call ``n`` started ``age_s`` seconds ago, counted from now (default: from the module's
+    ``NOW``, higher ``n`` = newer, so calls made in different tests keep one order)."""
+    if age_s is None:
+        start = NOW - timedelta(seconds=100_000 - n)
+    else:
+        start = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=age_s)
     return Call(
         sid=sid_of(n),
         parent_call_sid=None if parent is None else sid_of(parent),
