@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import live_sids
 from tui.core.config import Settings
 from tui.core.credentials import Credentials
 from tui.core.models import PollEvent, PollFailed, PollSucceeded
@@ -127,6 +128,11 @@ async def eventually(
 
 def is_fresh(console: Console) -> bool:
     return isinstance(console.last, PollSucceeded)
+
+
+def in_step(console: Console, sim: EmbeddedSimulator) -> bool:
+    """Fresh, and showing exactly the simulator's live calls."""
+    return is_fresh(console) and set(console.source.calls) == live_sids(sim)
 
 
 def is_stale(console: Console) -> bool:

@@ -9,19 +9,15 @@ from collections.abc import Callable
 import pytest
 
 from tests.conftest import live_sids
-from tests.hub.conftest import Console, RunningHub, eventually, is_fresh
+from tests.hub.conftest import Console, RunningHub, eventually, in_step
 from tui.cli import main
 from tui.core.models import PollFailed
-from tui.hub.embedded import EmbeddedNats, free_port
+from tui.hub.embedded import free_port
 from tui.hub.link import HubLink, shown_url
 from tui.hub.watcher import HubCallSource
 from tui.sim import EmbeddedSimulator
 
 PASSWORD = "s3cret-nats-pass"
-
-
-def _in_step(console: Console, sim: EmbeddedSimulator) -> bool:
-    return is_fresh(console) and set(console.source.calls) == live_sids(sim)
 
 
 async def test_a_client_closed_under_the_link_is_replaced(
@@ -30,7 +26,7 @@ async def test_a_client_closed_under_the_link_is_replaced(
     """nats-py gives a connection up for good in some cases (an authorization error, say):
     console and hub then make a fresh one instead of waiting forever on a closed client."""
     console = open_console()
-    await eventually(lambda: _in_step(console, sim), "the first view")
+    await eventually(lambda: in_step(console, sim), "the first view")
     assert hub.service is not None
     for link in (console.link, hub.service.link):
         client = link.client
@@ -43,24 +39,9 @@ async def test_a_client_closed_under_the_link_is_replaced(
         "a fresh client on the console's link",
     )
     await eventually(
-        lambda: _in_step(console, sim) and ended not in console.source.calls,
+        lambda: in_step(console, sim) and ended not in console.source.calls,
         "the console back in step on fresh clients",
     )
-
-
-async def test_losing_nats_is_stale_at_once_with_the_reason(
-    sim: EmbeddedSimulator,
-    hub: RunningHub,
-    nats_server: EmbeddedNats,
-    open_console: Callable[[], Console],
-) -> None:
-    console = open_console()
-    await eventually(lambda: _in_step(console, sim), "the first view")
-    await nats_server.stop(kill=True)
-    await eventually(lambda: isinstance(console.last, PollFailed), "STALE")
-    assert isinstance(console.last, PollFailed)
-    # The connection's loss is said as such, not later as a hub gone quiet.
-    assert "Lost the connection to the hub" in console.last.reason
 
 
 def test_shown_url_hides_credentials_of_every_server() -> None:

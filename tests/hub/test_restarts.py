@@ -6,14 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tests.conftest import live_sids
-from tests.hub.conftest import FIXTURE_TIMEOUT_S, Console, RunningHub, eventually, is_fresh
+from tests.hub.conftest import FIXTURE_TIMEOUT_S, Console, RunningHub, eventually, in_step
 from tui.core.models import PollFailed
 from tui.hub.embedded import EmbeddedNats
 from tui.sim import EmbeddedSimulator
-
-
-def _in_step(console: Console, sim: EmbeddedSimulator) -> bool:
-    return is_fresh(console) and set(console.source.calls) == live_sids(sim)
 
 
 async def test_nats_killed_and_restarted_mid_shift(
@@ -23,7 +19,7 @@ async def test_nats_killed_and_restarted_mid_shift(
     open_console: Callable[[], Console],
 ) -> None:
     console = open_console()
-    await eventually(lambda: _in_step(console, sim), "the first view")
+    await eventually(lambda: in_step(console, sim), "the first view")
     await nats_server.stop(kill=True)
     await eventually(lambda: isinstance(console.last, PollFailed), "STALE while NATS is down", 20)
     assert isinstance(console.last, PollFailed)
@@ -37,7 +33,7 @@ async def test_nats_killed_and_restarted_mid_shift(
     assert service is not None
     hub_link = service.link
     await eventually(
-        lambda: _in_step(console, sim),
+        lambda: in_step(console, sim),
         "the console back in step",
         30,
         state=lambda: (
@@ -56,13 +52,13 @@ async def test_hub_killed_and_restarted_loses_no_change(
     sim: EmbeddedSimulator, hub: RunningHub, open_console: Callable[[], Console]
 ) -> None:
     console = open_console()
-    await eventually(lambda: _in_step(console, sim), "the first view")
+    await eventually(lambda: in_step(console, sim), "the first view")
     await hub.kill()
     ended = sorted(live_sids(sim))[0]
     sim.engine.hang_up(ended)
     arrived = sim.engine.create_inbound(from_="+14155550112", to="+14155550199")
     await hub.start()
-    await eventually(lambda: _in_step(console, sim), "the change after the hub's restart")
+    await eventually(lambda: in_step(console, sim), "the change after the hub's restart")
     assert arrived.sid in console.source.calls and ended not in console.source.calls
 
 
@@ -70,9 +66,9 @@ async def test_console_restarted_gets_the_whole_live_set(
     sim: EmbeddedSimulator, hub: RunningHub, open_console: Callable[[], Console]
 ) -> None:
     first, other = open_console(), open_console()
-    await eventually(lambda: _in_step(first, sim) and _in_step(other, sim), "two consoles")
+    await eventually(lambda: in_step(first, sim) and in_step(other, sim), "two consoles")
     await first.close()
     sim.engine.hang_up(sorted(live_sids(sim))[0])
     again = open_console()
-    await eventually(lambda: _in_step(again, sim), "the restarted console in step")
-    await eventually(lambda: _in_step(other, sim), "the other console untouched and in step")
+    await eventually(lambda: in_step(again, sim), "the restarted console in step")
+    await eventually(lambda: in_step(other, sim), "the other console untouched and in step")
