@@ -7,6 +7,7 @@ and what it showed is reconciled by :class:`ProvisionalRows` once a complete pas
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from tests.conftest import credentials_for, live_sids, make_simulator
@@ -74,3 +75,44 @@ async def test_a_shown_call_that_ends_before_the_first_complete_pass_leaves_the_
         assert ended in settled.removed, "the ended call does not stay on screen"
         assert set(settled.removed).isdisjoint(call.sid for call in settled.added)
         assert not rows, "settled once"
+
+
+async def test_the_pass_reads_no_further_until_the_first_rows_are_on_screen() -> None:
+    """The UI answers the first report with "painted" later: nothing more is parsed meanwhile."""
+    async with make_simulator(live_calls=300) as sim, TwilioAccess(credentials_for(sim)) as access:
+        events: list[PollEvent] = []
+        progress: list[PollProgress] = []
+        loop = asyncio.get_running_loop()
+        painted: asyncio.Future[None] = loop.create_future()
+        reports_when_painted: list[int] = []
+
+        def on_progress(step: PollProgress) -> asyncio.Future[None] | None:
+            progress.append(step)
+            if len(progress) > 1:
+                return None
+            loop.call_later(0.1, paint)  # a frame later, well within the pass's patience
+            return painted
+
+        def paint() -> None:
+            reports_when_painted.append(len(progress))
+            painted.set_result(None)
+
+        poller = LiveCallPoller(
+            access, on_event=events.append, on_progress=on_progress, page_size=20
+        )
+        await poller.poll_once()
+        assert reports_when_painted == [1], "only the first rows were sent before their paint"
+        assert len(progress) >= 3 and isinstance(events[-1], PollSucceeded)
+
+
+async def test_a_first_paint_that_never_comes_does_not_stall_the_pass() -> None:
+    async with make_simulator(live_calls=300) as sim, TwilioAccess(credentials_for(sim)) as access:
+        events: list[PollEvent] = []
+        never: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        poller = LiveCallPoller(
+            access, on_event=events.append, on_progress=lambda _step: never, page_size=20
+        )
+        await asyncio.wait_for(poller.poll_once(), timeout=30)
+        assert isinstance(events[-1], PollSucceeded)
+        assert {call.sid for call in events[-1].diff.added} == live_sids(sim)
+        assert not never.cancelled(), "the UI's future is left to the UI"

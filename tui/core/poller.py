@@ -72,7 +72,7 @@ class LiveCallPoller:
         self,
         access: TwilioAccess,
         *,
-        on_event: Callable[[PollEvent], None],
+        on_event: Callable[[PollEvent], object],
         interval_s: float = 2.0,
         page_size: int = 1000,
         max_backoff_s: float = 60.0,
@@ -204,7 +204,10 @@ class LiveCallPoller:
             state.bytes += size
             if state.bytes > limits.max_bytes:
                 raise bytes_limit(limits)
+            progress = state.progress
             with collector_paused():
+                if progress is not None:
+                    await progress.painted()
                 page = ListingPage(text, max_field_chars=limits.max_field_chars)
                 del text
                 before = state.records
@@ -215,6 +218,9 @@ class LiveCallPoller:
                     snapshot = self._snapshot
                     await state.absorb(records, snapshot.signatures, snapshot.calls)
                     del records  # unchanged records die here, young, by reference counting
+                    if progress is not None:
+                        self._report_progress(state, piece=True)
+                        await progress.painted()  # the first rows paint before the next parse
                     await state.yield_if_due()
                 next_uri = page.next_uri
                 del page
@@ -235,10 +241,13 @@ class LiveCallPoller:
             seen_pages.add(next_uri)
             url, params = access.absolute(next_uri), None
 
-    def _report_progress(self, state: PassState) -> None:
+    def _report_progress(self, state: PassState, *, piece: bool = False) -> None:
         assert state.progress is not None
         try:
-            state.progress.page_done(state.calls, state.requests, state.open)
+            if piece:
+                state.progress.piece_done(state.calls, state.requests, state.open)
+            else:
+                state.progress.page_done(state.calls, state.requests, state.open)
         except Exception:
             _log.exception("the first-rows handler failed")
 

@@ -7,7 +7,7 @@ the embedded simulator) and talks to it through plain data.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 
@@ -48,7 +48,7 @@ class Backend:
         return self.source
 
 
-PollListener = Callable[[PollEvent | PollProgress], None]
+PollListener = Callable[[PollEvent | PollProgress], Awaitable[object] | None]
 """Poll news for the UI; a :class:`PollProgress` comes only from the REST poller's first pass."""
 SourceFactory = Callable[[TwilioAccess, PollListener], CallSource]
 """Builds the call source once the SDK client is open (default: the REST poller)."""

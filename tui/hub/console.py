@@ -34,7 +34,7 @@ class ConsoleHubSource(HubCallSource):
         link: HubLink,
         account_sid: str,
         *,
-        on_event: Callable[[PollEvent], None],
+        on_event: Callable[[PollEvent], object],
         companions: Sequence[Callable[[], Coroutine[Any, Any, None]]] = (),
     ) -> None:
         super().__init__(link, account_sid, on_event=on_event)

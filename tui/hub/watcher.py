@@ -65,7 +65,7 @@ class HubCallSource:
         link: HubLink,
         account_sid: str,
         *,
-        on_event: Callable[[PollEvent], None],
+        on_event: Callable[[PollEvent], object],
         wall: Callable[[], float] = time.time,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:

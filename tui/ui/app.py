@@ -6,6 +6,7 @@ everything that talks to Twilio lives in :mod:`tui.core`.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import Iterable
@@ -116,13 +117,16 @@ class CallboardApp(App[None]):
     def _listener(self, screen: MainScreen) -> PollListener:
         """Poll news for ``screen`` only: a back end being closed cannot reach its successor."""
 
-        def on_event(event: PollEvent | PollProgress) -> None:
+        def on_event(event: PollEvent | PollProgress) -> asyncio.Future[None] | None:
             if screen is not self.main_screen:
-                return
+                return None
             if isinstance(event, PollProgress):
-                screen.post_message(FirstRows(event))
-            else:
-                self._on_poll_event(event)
+                painted = asyncio.get_running_loop().create_future()
+                if not screen.post_message(FirstRows(event, painted)):
+                    painted.set_result(None)
+                return painted
+            self._on_poll_event(event)
+            return None
 
         return on_event
 
@@ -138,8 +142,10 @@ class CallboardApp(App[None]):
         Those objects live for the whole session; left in the tracked generations, every full
         collection would walk all of them and stall the keys for 100 ms or more at 10,000 calls.
         They are acyclic or permanent, so freezing them leaks nothing worth a collection (which
-        would itself stall the keys); later objects are collected as usual. It runs a second
-        after the first poll, once the first frame is on screen.
+        would itself stall the keys); later objects are collected as usual. It runs once before
+        the first poll (Textual, the SDK and the screen: a full collection during the first pass
+        used to land in the first rows' paint) and again a second after the first complete poll,
+        once its calls are on screen.
         """
         gc.freeze()
 
@@ -153,6 +159,7 @@ class CallboardApp(App[None]):
                     log.warning("account name unavailable: %s", error)
                     name = backend.credentials.account_sid
                 screen.post_message(BackendReady(backend, name))
+                self._freeze_heap()
                 await backend.source.run()
         except CallboardError as error:
             screen.post_message(BackendFailed(str(error)))

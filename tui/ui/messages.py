@@ -6,6 +6,8 @@ screens and widgets react in their own handlers, on the event loop, one message 
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.message import Message
 
 from tui.core.models import PollEvent, PollProgress
@@ -30,11 +32,21 @@ class BackendFailed(Message):
 
 
 class FirstRows(Message):
-    """Part of the very first poll pass arrived: calls to show provisionally (first_pass.py)."""
+    """Part of the very first poll pass arrived: calls to show provisionally (first_pass.py).
 
-    def __init__(self, progress: PollProgress) -> None:
+    ``painted`` is completed by the screen once these rows are on screen (the poller waits for
+    it before reading more of the first pass).
+    """
+
+    def __init__(self, progress: PollProgress, painted: asyncio.Future[None] | None = None) -> None:
         super().__init__()
         self.progress = progress
+        self.painted = painted
+
+    def mark_painted(self) -> None:
+        """The rows are on screen (or will never be: the screen is gone)."""
+        if self.painted is not None and not self.painted.done():
+            self.painted.set_result(None)
 
 
 class PollUpdate(Message):

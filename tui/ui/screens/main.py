@@ -147,6 +147,7 @@ class MainScreen(FloorMainKeys, Screen[None]):
         header = self.query_one(StatusHeader)
         header.first_poll_progress(progress_note(message.progress))
         header.shown = self.table.row_count
+        self.call_after_refresh(message.mark_painted)
 
     @on(StatusHeader.StaleChanged)
     def _stale_changed(self, message: StatusHeader.StaleChanged) -> None:
