@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.widgets import Footer
 
 from tests.ui.conftest import AppMaker, wait_until
@@ -86,7 +87,21 @@ async def test_80x24_read_only_keeps_counts_freshness_clock_and_footer_keys(
         assert "READ-ONLY" in identity and datetime.now().strftime("%H:") in identity
         assert "◌" in health and "●" in health
         footer = app.screen.query_one(Footer)
-        shown = {key.description: key.region for key in footer.query("FooterKey")}  # type: ignore[attr-defined]
+
+        def footer_keys() -> dict[str, Region]:
+            return {key.description: key.region for key in footer.query("FooterKey")}  # type: ignore[attr-defined]
+
+        # The footer lays its keys out after the screen's first frames: wait for them.
+        await wait_until(
+            pilot,
+            lambda: (
+                {"Help", "Quit"} <= footer_keys().keys()
+                and all(footer_keys()[name].width > 0 for name in ("Help", "Quit"))
+            ),
+            "the footer's Help and Quit keys",
+            within=30,
+        )
+        shown = footer_keys()
         assert shown["Help"].right <= 80 and shown["Quit"].right <= 80
 
 
