@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.benchmarks.e2e_settings import ADVANCE_S, SIZES, TARGETS
-from tests.benchmarks.next_targets import next_target_rows
+from tests.benchmarks.next_targets import late_gc_row, next_target_rows
 
 
 def med(values: list[float]) -> float:
@@ -149,16 +149,7 @@ def render(results: dict[str, Any]) -> tuple[str, list[str]]:
     for target in next_target_rows(results):
         row(*target)
     collected = r10["gc"]
-    row(
-        "full garbage collection at 10,000 calls, every call replaced since start-up ≤ 10 ms "
-        "(or moved to idle moments)",
-        f"{collected['frozen_ms']:.1f} ms ({collected['tracked']:,} objects tracked"
-        + (f"; {collected['left']} start-up calls still live" if collected["left"] else "")
-        + ")",
-        f"same heap, start-up not frozen: {collected['unfrozen_ms']:.0f} ms",
-        f"{collected['unfrozen_ms'] / max(collected['frozen_ms'], 1e-9):.0f}x shorter",
-        collected["frozen_ms"] <= TARGETS["late_gc_ms"],
-    )
+    row(*late_gc_row(collected))
     lines += [
         "",
         f"Table apply + paint of the same {len(base['calltable_diff'])} recorded diffs at 10k: "

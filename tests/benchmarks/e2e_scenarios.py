@@ -5,8 +5,6 @@ rate-limit demo; idle CPU; and the table baselines replayed from the recorded di
 from __future__ import annotations
 
 import asyncio
-import gc
-import statistics
 import time
 from functools import partial
 from typing import Any
@@ -20,11 +18,10 @@ from tests.benchmarks.e2e_console import (
     settle,
     wait_for,
 )
+from tests.benchmarks.e2e_gc import full_collection_after_churn
 from tests.benchmarks.e2e_probes import PROBE, rss_mb
 from tests.benchmarks.e2e_settings import (
     ADVANCE_S,
-    CHURN_ADVANCE_S,
-    CHURN_REFRESHES,
     IDLE_CALLS,
     IDLE_S,
     KEY_PRESSES,
@@ -99,42 +96,6 @@ async def run_console(n: int, *, compact: bool = False) -> dict[str, Any]:
                 out["rate_limit"] = await rate_limit_demo(pilot, app, sim)
         out["initial"] = initial
     return out
-
-
-async def full_collection_after_churn(
-    pilot: Any, app: Any, sim: SimProcess, initial: set[str]
-) -> dict[str, float]:
-    """A full garbage collection once every call of start-up has been replaced (a long shift).
-
-    The app freezes the start-up heap after the first poll, so early on a full collection skips
-    the calls; hours later every live call is a newer object the collector walks. Measured after
-    the simulator has moved on until no call of the first poll is live, then compared with the
-    same heap unfrozen (what a collection costs without the freeze).
-    """
-    poller = app.main_screen.backend.poller
-    for _ in range(CHURN_REFRESHES):
-        if not initial & poller.calls.keys():
-            break
-        await sim.advance(CHURN_ADVANCE_S)
-        await settle(pilot)
-        await refresh(pilot, app, capture_bodies=False)
-        app.events.clear()  # the recorded diffs would keep every replaced call alive
-    left = len(initial & poller.calls.keys())
-
-    def timed() -> float:
-        started = time.perf_counter()
-        gc.collect()
-        return (time.perf_counter() - started) * 1000
-
-    timed()  # what was pending
-    frozen = statistics.median(timed() for _ in range(3))
-    tracked = len(gc.get_objects())
-    gc.unfreeze()
-    try:
-        unfrozen = statistics.median(timed() for _ in range(3))
-    finally:
-        gc.freeze()
-    return {"frozen_ms": frozen, "unfrozen_ms": unfrozen, "tracked": tracked, "left": left}
 
 
 async def rate_limit_demo(pilot: Any, app: Any, sim: SimProcess) -> dict[str, Any]:

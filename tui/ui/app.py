@@ -7,11 +7,11 @@ everything that talks to Twilio lives in :mod:`tui.core`.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -20,6 +20,7 @@ from textual.worker import Worker
 
 from tui.core.config import Settings
 from tui.core.errors import CallboardError
+from tui.core.gc_pause import IdleCollector
 from tui.core.models import PollEvent, PollProgress, PollSucceeded
 from tui.core.session import BackendFactory, PollListener
 from tui.core.text import display_lines, display_text
@@ -62,6 +63,7 @@ class CallboardApp(App[None]):
         self.settings = settings
         self.main_screen = MainScreen(settings, read_only=read_only, mode_label=mode_label)
         self._heap_frozen = False
+        self.idle_collector = IdleCollector()
         self.startup_notes: list[str] = []
         """Sentences shown as warnings once the console is up (e.g. a missing config file)."""
         self.started_read_only = read_only
@@ -104,6 +106,7 @@ class CallboardApp(App[None]):
         for note in self.startup_notes:
             self.notify(note, title="Configuration", severity="warning", timeout=20, markup=False)
         self.set_interval(SWEEP_EVERY_S, lambda: sweep(self), name="release dead widgets")
+        self.idle_collector.install()
         self.start_backend(self._backend_factory, self.main_screen)
 
     def start_backend(self, factory: BackendFactory, screen: MainScreen) -> None:
@@ -131,10 +134,30 @@ class CallboardApp(App[None]):
         return on_event
 
     def _on_poll_event(self, event: PollEvent) -> None:
-        self.main_screen.post_message(PollUpdate(event))
-        if not self._heap_frozen and isinstance(event, PollSucceeded):
+        screen = self.main_screen
+        screen.post_message(PollUpdate(event))
+        if not isinstance(event, PollSucceeded):
+            return
+        if not self._heap_frozen:
             self._heap_frozen = True
             self.set_timer(1.0, self._freeze_heap)
+            return
+        self.idle_collector.changed(len(event.diff), event.stats.total_live)
+        screen.call_after_refresh(self._collect_if_quiet)  # once this poll's rows are painted
+
+    def _collect_if_quiet(self) -> None:
+        """A full collection right after a poll's paint, if the supervisor is not at work
+        (see :class:`~tui.core.gc_pause.IdleCollector`)."""
+        if self.idle_collector.due():
+            self.idle_collector.collect()
+
+    def on_unmount(self) -> None:
+        self.idle_collector.uninstall()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseEvent):
+            self.idle_collector.activity()
+        await super().on_event(event)
 
     def _freeze_heap(self) -> None:
         """Move what start-up built (Textual, the SDK, the first calls) out of the GC's reach.
@@ -145,9 +168,10 @@ class CallboardApp(App[None]):
         would itself stall the keys); later objects are collected as usual. It runs once before
         the first poll (Textual, the SDK and the screen: a full collection during the first pass
         used to land in the first rows' paint) and again a second after the first complete poll,
-        once its calls are on screen.
+        once its calls are on screen. Full collections of what came later run at quiet moments
+        (:meth:`_collect_if_quiet`).
         """
-        gc.freeze()
+        self.idle_collector.freeze()
 
     async def _run_backend(self, factory: BackendFactory, screen: MainScreen) -> None:
         """Open the connection, announce it, and poll until the app closes (or switches)."""
