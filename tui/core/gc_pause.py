@@ -56,11 +56,11 @@ class IdleCollector:
     table row is replaced by newer objects, which a full collection walks: 26-60 ms at 10,000
     calls, landing wherever the collector's thresholds fall, in a poll or under a key press.
     :meth:`install` turns the collector's own full collections off (young collections go on as
-    before); the app offers a moment right after a poll's rows are painted, when the next poll is
-    seconds away, and when no key or mouse event came for ``quiet_s`` and enough has changed
-    since the last time (a quarter of the live calls replaced, as the collector's own rule has it,
-or ``every_s`` passed) :meth:`collect` runs one. If keys never stop,
-    one runs anyway once the last is ``overdue_s`` old, so garbage cycles stay bounded.
+    before). The app offers a moment right after a poll's rows are painted, when the next poll
+    is seconds away; when no key or mouse event came for ``quiet_s`` and enough has changed
+    since the last time (a quarter of the live calls, as the collector's own rule has it, or
+    ``every_s`` passed), :meth:`collect` runs one. If keys never stop, one runs anyway once the
+    last is ``overdue_s`` old, so garbage cycles stay bounded.
 
     Why not freeze after each collection instead, so that it stays short? Whatever a freeze
     keeps must never end up in a garbage cycle, and Textual's ``Strip`` caches itself: every
