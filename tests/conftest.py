@@ -31,15 +31,18 @@ HOLD = '<Response><Pause length="300"/></Response>'
 def fresh_collector() -> Iterator[None]:
     """Each test starts with nothing frozen and the collector on, and leaves it so.
 
-    The app freezes its start-up heap (``gc.freeze()``) and pauses the collector while it
-    parses; without this, what one test froze would stay frozen for every later test (and
-    satisfy a later test's "the heap was frozen" check).
+    The app freezes its start-up heap (``gc.freeze()``), pauses the collector while it parses
+    and turns the collector's own full collections off while it runs; without this, what one
+    test froze or switched off would stay so for every later test (and satisfy a later test's
+    "the heap was frozen" check).
     """
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     gc.enable()
     yield
     gc.unfreeze()
     gc.enable()
+    gc.set_threshold(*thresholds)
 
 
 @pytest.fixture

