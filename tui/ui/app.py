@@ -24,7 +24,7 @@ from tui.core.gc_pause import IdleCollector
 from tui.core.models import PollEvent, PollProgress, PollSucceeded
 from tui.core.session import BackendFactory, PollListener
 from tui.core.text import display_lines, display_text
-from tui.ui import partial_updates
+from tui.ui import background_repaint, partial_updates
 from tui.ui.floor.main_keys import floor_commands
 from tui.ui.keymap import checked_keymap
 from tui.ui.messages import BackendFailed, BackendReady, FirstRows, PollUpdate
@@ -58,6 +58,7 @@ class CallboardApp(App[None]):
     ) -> None:
         super().__init__()
         partial_updates.install()
+        background_repaint.install()
         self._user_keymap = checked_keymap(settings.keys, settings.source)
         self._backend_factory = backend_factory
         self.settings = settings

@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.config import Profile, resolve_credentials
@@ -25,6 +25,7 @@ from tui.core.credentials import Credentials
 from tui.core.errors import ConfigError
 from tui.core.text import display_text
 from tui.ui.screens._common import CallboardModal
+from tui.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from tui.ui.app import CallboardApp
@@ -61,7 +62,7 @@ class ProfilePickerScreen(CallboardModal[str]):
                 classes="muted",
                 markup=False,
             )
-        yield Footer()
+        yield KeyFooter()
 
     def _option(self, index: int, name: str) -> Option:
         profile = self._profiles[name]

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tui.core.floor.models import Participant, RoomView
 from tui.core.models import Call
@@ -23,6 +23,7 @@ from tui.ui.floor.control import FloorController
 from tui.ui.floor.dialogs import FLOOR_STYLESHEET
 from tui.ui.floor.monitor_bar import MonitorBar
 from tui.ui.floor.room_actions import RoomActions, hide_floor_keys
+from tui.ui.widgets.key_footer import KeyFooter
 
 COLUMNS = ("Label", "Call SID", "Number", "Status", "Hold", "Muted", "Coaching", "Rec")
 
@@ -79,7 +80,7 @@ class ConferenceScreen(RoomActions, Screen[None]):
         table: DataTable[Text] = DataTable(id="participants", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="room-note", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#participants", DataTable)

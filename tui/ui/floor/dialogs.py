@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from tui.core.config import Destination
 from tui.core.errors import ValidationError
@@ -22,6 +22,7 @@ from tui.core.floor.addresses import ADDRESS_HELP, validate_address
 from tui.ui.plain import plain
 from tui.ui.screens._common import CallboardModal
 from tui.ui.screens.transfer import TransferScreen
+from tui.ui.widgets.key_footer import KeyFooter
 
 FLOOR_STYLESHEET: Final = Path(__file__).with_name("floor.tcss")
 """Styles of the floor screens (queues, conference) and these dialogs."""
@@ -86,7 +87,7 @@ class DialScreen(CallboardModal[str | None]):
             yield Label(f"Dial: {ADDRESS_HELP}", classes="section", markup=False)
             yield Input(placeholder="+14155550100, sip:… or client:…", id="address")
             yield Static("", id="message", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     @on(Input.Submitted, "#address")
     def _submitted(self, event: Input.Submitted) -> None:

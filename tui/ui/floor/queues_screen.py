@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from tui.core.config import Destination
 from tui.core.floor.models import Member, QueueView
@@ -26,6 +26,7 @@ from tui.ui.floor.dialogs import FLOOR_STYLESHEET, DequeueScreen, FloorConfirmSc
 from tui.ui.floor.monitor_bar import MonitorBar
 from tui.ui.floor.room_actions import hide_floor_keys
 from tui.ui.floor.where import format_wait
+from tui.ui.widgets.key_footer import KeyFooter
 
 QUEUE_COLUMNS = ("Queue", "Waiting", "Average wait", "Longest wait", "Max")
 MEMBER_COLUMNS = ("#", "Call SID", "From", "Waited")
@@ -75,7 +76,7 @@ class QueuesScreen(Screen[None]):
                 yield Label("Members (head first)", id="members-title", markup=False)
                 yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
         yield Static("", id="queues-note", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         queues = self.query_one("#queues", DataTable)

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from tui.core.config import Settings
 from tui.core.errors import CallboardError
@@ -37,6 +37,7 @@ from tui.ui.screens.transfer import TransferScreen
 from tui.ui.screens.twiml_editor import TwimlEditorScreen
 from tui.ui.widgets.call_columns import sortable_keys
 from tui.ui.widgets.call_table import CallTable
+from tui.ui.widgets.key_footer import KeyFooter
 from tui.ui.widgets.status_header import StatusHeader
 
 ACTIONS_THAT_WRITE = frozenset({"inject_twiml", "redirect", "hang_up"}) | FLOOR_WRITES
@@ -89,7 +90,7 @@ class MainScreen(FloorMainKeys, Screen[None]):
         yield Input(
             placeholder="filter: number, SID, status…  (enter keeps it, escape clears)", id="filter"
         )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         header = self.query_one(StatusHeader)

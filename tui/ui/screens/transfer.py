@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Footer, Input, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from tui.core.config import Destination
@@ -28,6 +28,7 @@ from tui.core.urls import HTTP_METHODS, validate_method, validate_url
 from tui.ui.plain import plain, plain_lines
 from tui.ui.screens._common import describe_targets
 from tui.ui.screens.live_targets import ActionDialog
+from tui.ui.widgets.key_footer import KeyFooter
 
 
 class TransferScreen(ActionDialog[tuple[str, str] | None]):
@@ -68,7 +69,7 @@ class TransferScreen(ActionDialog[tuple[str, str] | None]):
                 for index, method in enumerate(HTTP_METHODS):
                     yield RadioButton(method, value=index == 0, name=method)
             yield Static("", id="message", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     @staticmethod
     def _option(index: int, destination: Destination) -> Option:

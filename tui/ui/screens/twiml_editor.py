@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.text_area import LanguageDoesNotExist
 
@@ -35,6 +35,7 @@ from tui.ui.plain import plain, plain_lines
 from tui.ui.screens._common import describe_targets
 from tui.ui.screens.confirm_ending import ConfirmEndingScreen
 from tui.ui.screens.live_targets import ActionDialog
+from tui.ui.widgets.key_footer import KeyFooter
 
 VALIDATE_DELAY_S: Final = 0.15
 """Pause after the last keystroke before validating: instant enough, and no work per key."""
@@ -108,7 +109,7 @@ class TwimlEditorScreen(ActionDialog[str | None]):
                         placeholder="<Response>…</Response>",
                     )
                     yield Static("", id="status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         editor = self.editor
