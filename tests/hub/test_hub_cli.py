@@ -16,7 +16,8 @@ def test_hub_help_documents_jetstream_names_and_shutdown(
         main(["hub", "--help"])
     assert exited.value.code == 0
     text = " ".join(capsys.readouterr().out.split())
-    for needle in ("JetStream", "callboard_calls_AC", "SIGTERM", "--nats", "--profile"):
+    needles = ("JetStream", "callboard_calls_AC", "callboard_floor_AC", "SIGTERM", "--nats")
+    for needle in (*needles, "--profile", "callboard.floor.AC"):
         assert needle in text
 
 

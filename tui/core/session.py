@@ -17,6 +17,7 @@ from tui.core.config import Settings, audit_log_path
 from tui.core.coordination import ActionClaims, AuditMirror, Presence
 from tui.core.credentials import Credentials
 from tui.core.floor.actions import FloorActions
+from tui.core.floor.feed import FloorFeed
 from tui.core.floor.source import FloorSource
 from tui.core.models import PollEvent, PollProgress
 from tui.core.poller import LiveCallPoller
@@ -38,8 +39,9 @@ class Backend:
     actions: ActionService
     audit: AuditLog
     presence: Presence | None = None
-    floor: FloorSource | None = None
-    """Queues and rooms (the app runs it beside the call source); ``None`` where there is none."""
+    floor: FloorFeed | None = None
+    """Queues and rooms (the app runs it beside the call source): the REST floor source or the
+    hub's floor watcher; ``None`` where there is none."""
     floor_actions: FloorActions | None = None
 
     @property
@@ -52,14 +54,20 @@ PollListener = Callable[[PollEvent | PollProgress], Awaitable[object] | None]
 """Poll news for the UI; a :class:`PollProgress` comes only from the REST poller's first pass."""
 SourceFactory = Callable[[TwilioAccess, PollListener], CallSource]
 """Builds the call source once the SDK client is open (default: the REST poller)."""
+FloorFactory = Callable[[TwilioAccess], FloorFeed]
+"""Builds the floor feed once the SDK client is open (default: the REST floor source)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Coordination:
-    """What a hub adds to a console: the source, claims, presence and the audit copy."""
+    """What a hub adds to a console: the sources, claims, presence and the audit copy.
+
+    ``claims`` are asked before call actions and before floor actions alike.
+    """
 
     source_factory: SourceFactory
     claims: ActionClaims | None = None
+    floor_factory: FloorFactory | None = None
     presence: Presence | None = None
     audit_mirror: AuditMirror | None = None
 
@@ -79,10 +87,10 @@ async def open_backend(
 ) -> AsyncIterator[Backend]:
     """Open the shared SDK client and wire call source, actions and audit log to it.
 
-    Without ``coordination`` the source is the REST poller; with it (a hub), the source, claims,
-    presence and audit copy come from there. Actions always go to Twilio from here, with these
-    credentials. Closing the context closes the HTTP session; the caller owns running and
-    cancelling the source.
+    Without ``coordination`` the sources are the REST poller and floor source; with it (a hub),
+    the sources, claims, presence and audit copy come from there. Actions always go to Twilio
+    from here, with these credentials. Closing the context closes the HTTP session; the caller
+    owns running and cancelling the sources.
     """
     hub = coordination
     read_only = read_only or credentials.read_only
@@ -106,17 +114,22 @@ async def open_backend(
             read_only=read_only,
             claims=hub.claims if hub else None,
         )
-        floor = FloorSource(
-            access,
-            request_budget=settings.floor.request_budget,
-            interval_s=settings.floor.poll_interval_s,
-        )
+        floor: FloorFeed
+        if hub is not None and hub.floor_factory is not None:
+            floor = hub.floor_factory(access)
+        else:
+            floor = FloorSource(
+                access,
+                request_budget=settings.floor.request_budget,
+                interval_s=settings.floor.poll_interval_s,
+            )
         floor_actions = FloorActions(
             access,
             audit,
             operator=settings.operator,
             supervisor=settings.floor.supervisor,
             read_only=read_only,
+            claims=hub.claims if hub else None,
         )
         yield Backend(
             credentials,

@@ -25,20 +25,24 @@ def build_hub_parser() -> argparse.ArgumentParser:
         prog="callboard hub",
         description=(
             "Poll one Twilio account for every console: the hub lists the live calls (the same "
-            "poller, interval and back-off as the console) and keeps them in a NATS JetStream "
-            "key-value bucket, with its poll health; consoles started with "
-            "'callboard --hub nats://…' read it instead of polling Twilio, so ten or a hundred "
-            "consoles cost Twilio what one does. Run one hub per account (profile). It reads "
-            "the same config.toml and credentials as the console, only lists calls (consoles "
-            "act with their own credentials), reconnects to NATS and to Twilio by itself, "
+            "poller, interval and back-off as the console) and the floor (queues, rooms and "
+            "their participants, within the [floor] request budget, rooms open in any "
+            "console's view first) and keeps them in NATS JetStream key-value buckets, with "
+            "their health; consoles started with 'callboard --hub nats://…' read them instead "
+            "of polling Twilio, so ten or a hundred consoles cost Twilio what one does. Run one "
+            "hub per account (profile). It reads the same config.toml and credentials as the "
+            "console, only reads (consoles act with their own credentials, claiming each call, "
+            "leg or queue caller first), reconnects to NATS and to Twilio by itself, "
             "stops cleanly on SIGINT/SIGTERM, and logs to callboard-hub.log in the log "
             "directory."
         ),
         epilog=(
             "NATS needs JetStream enabled (nats-server -js). Names used, per account AC…: "
             "KV buckets callboard_calls_AC… (key = Call SID; key hub.health = poll health), "
-            "callboard_claims_AC… and callboard_presence_AC…, the stream callboard_audit "
-            "(subjects callboard.audit.AC…) and the subject callboard.poll.AC…."
+            "callboard_floor_AC… (keys floor.queues, room.CF… per room in progress, "
+            "floor.health), callboard_claims_AC… and callboard_presence_AC…, the stream "
+            "callboard_audit (subjects callboard.audit.AC…) and the subjects "
+            "callboard.poll.AC… and callboard.floor.AC…."
         ),
     )
     parser.add_argument(

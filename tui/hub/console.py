@@ -1,9 +1,10 @@
-"""A console's back end on a hub: calls from the bucket, actions still sent to Twilio directly.
+"""A console's back end on a hub: calls and floor from the buckets, actions sent to Twilio directly.
 
 The CLI (the composition root) calls :func:`hub_backend_factory` instead of
 :func:`tui.core.session.backend_factory` when given ``--hub``; the UI gets the same
 :class:`~tui.core.session.Backend` either way. The supervisor's own credentials open the SDK
-client for actions, and choose the account's buckets: the hub only ever feeds the view.
+client for actions, and choose the account's buckets: the hub only ever feeds the view. Call
+actions and floor actions ask the same claims first.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tui.core.models import PollEvent
 from tui.core.session import Backend, BackendFactory, Coordination, PollListener, open_backend
 from tui.core.twilio_client import TwilioAccess
 from tui.hub.coordination import NatsAuditMirror, NatsClaims, NatsPresence, console_id
+from tui.hub.floor_watcher import HubFloorSource
 from tui.hub.link import HubLink
 from tui.hub.watcher import HubCallSource
 
@@ -54,7 +56,7 @@ class ConsoleHubSource(HubCallSource):
 
 
 def hub_coordination(link: HubLink, account_sid: str, operator: str) -> Coordination:
-    """Source, claims, presence and audit copy for one console on ``link``."""
+    """Sources, claims, presence and audit copy for one console on ``link``."""
     console = console_id(operator)
     presence = NatsPresence(link, account_sid, operator=operator, console=console)
     audit = NatsAuditMirror(link, account_sid)
@@ -64,8 +66,12 @@ def hub_coordination(link: HubLink, account_sid: str, operator: str) -> Coordina
             link, account_sid, on_event=on_event, companions=(presence.run, audit.run)
         )
 
+    def floor(_access: TwilioAccess) -> HubFloorSource:
+        return HubFloorSource(link, account_sid, console=console)
+
     return Coordination(
         source_factory=source,
+        floor_factory=floor,
         claims=NatsClaims(link, account_sid, operator=operator, console=console),
         presence=presence,
         audit_mirror=audit,

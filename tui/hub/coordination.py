@@ -1,7 +1,9 @@
 """Claims, presence and the shared audit stream on NATS (see :mod:`tui.core.coordination`).
 
-* Claims: ``create`` on the call's key in the claims bucket (15 s TTL) succeeds for exactly one
-  console; the others read who holds it and are refused with that name. A settled claim of
+* Claims: ``create`` on the target's key in the claims bucket (15 s TTL) succeeds for exactly
+  one console; the others read who holds it and are refused with that name
+  (:mod:`tui.hub.claim_words`). The key is a Call SID (a call, a room's participant, a queue's
+  caller), a Conference SID (a whole room) or ``QU….Front`` (a queue's head). A settled claim of
   another console (what it did and how it ended) still refuses the same action until it runs out;
   a different action takes the claim over by compare-and-set on its revision.
 * Presence: each console puts ``{CallSID}.{console}`` while its detail screen shows a call (and
@@ -32,22 +34,13 @@ from tui.core.coordination import ClaimAnswer, PresenceMark
 from tui.core.models import Action, ActionResult, Outcome
 from tui.core.text import display_text
 from tui.hub import layout
+from tui.hub.claim_words import refusal
 from tui.hub.link import HubLink
 
 _log = logging.getLogger(__name__)
 
 _CLAIM_WAIT_S: Final = 1.0
 _UNCOORDINATED: Final = "not coordinated: the hub is unreachable"
-_VERB: Final = {
-    Action.HANG_UP: "hanging up",
-    Action.REDIRECT: "transferring",
-    Action.INJECT_TWIML: "sending TwiML to",
-}
-_DONE: Final = {
-    Action.HANG_UP: "hung up",
-    Action.REDIRECT: "transferred",
-    Action.INJECT_TWIML: "sent TwiML to",
-}
 _AUDIT_BACKLOG: Final = 10_000
 
 
@@ -109,7 +102,7 @@ class NatsClaims:
                         return ClaimAnswer(True)
                     except KeyWrongLastSequenceError:
                         continue
-                return ClaimAnswer(False, message=_refusal(holder, action))
+                return ClaimAnswer(False, message=refusal(holder, sid, action))
         except Exception as exc:
             _log.warning("claim on %s could not be asked: %s", sid, exc)
             return ClaimAnswer(True, note=_UNCOORDINATED)
@@ -143,21 +136,6 @@ def _blocks(holder: Mapping[str, object], action: Action, console: str) -> bool:
     if outcome is None:
         return True  # someone is sending right now
     return outcome == str(Outcome.APPLIED) and holder.get("action") == str(action)
-
-
-def _refusal(holder: Mapping[str, object], action: Action) -> str:
-    who = display_text(str(holder.get("operator") or "another supervisor"))
-    console = holder.get("console")
-    where = f" ({display_text(str(console))})" if console else ""
-    at = holder.get("at")
-    ago = f" {max(0, time.time() - float(at)):.0f} s ago" if isinstance(at, int | float) else ""
-    try:
-        theirs = Action(str(holder.get("action")))
-    except ValueError:
-        theirs = action
-    if holder.get("outcome") is None:
-        return f"{who}{where} is already {_VERB[theirs]} this call — nothing was sent"
-    return f"{who}{where} {_DONE[theirs]} this call{ago} — nothing was sent"
 
 
 class NatsPresence:

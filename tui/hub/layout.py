@@ -6,13 +6,17 @@ Per account (``{AC}`` is the Account SID):
 ``callboard_calls_{AC}`` (KV)       key = Call SID, value = the call as compact JSON (Twilio's
                                     fields less ``subresource_uris``); ended calls are purged.
                                     Key ``hub.health`` = the hub's last poll health (JSON).
-``callboard_claims_{AC}`` (KV)      key = Call SID, value = who is acting (JSON); 15 s TTL.
+``callboard_claims_{AC}`` (KV)      key = the target (a Call SID, a Conference SID or a
+                                    queue's head ``QU….Front``), value = who is acting
+                                    (JSON); 15 s TTL.
 ``callboard_presence_{AC}`` (KV)    key = ``{CallSID}.{console}``, value = who is viewing or
                                     acting (JSON); 30 s TTL, refreshed every 10 s.
 ``callboard_audit`` (stream)        subjects ``callboard.audit.{AC}``: one message per audit
                                     record of any console (the same JSON as the local log).
 ``callboard.poll.{AC}`` (subject)   a console's "refresh now" request to the hub (core NATS).
 ==================================  =========================================================
+
+The floor (queues and rooms) has a bucket and a subject of its own: :mod:`tui.hub.floor_layout`.
 
 The calls bucket and its health key share one stream, so a console sees every change of a pass
 before the health record that closes it.

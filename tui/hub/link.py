@@ -212,7 +212,9 @@ class HubLink:
             raise ConnectionError("not connected to the hub")
         return self._client.jetstream(timeout=REQUEST_TIMEOUT_S)
 
-    async def bucket(self, name: str, *, ttl_s: float | None = None) -> KeyValue:
+    async def bucket(
+        self, name: str, *, ttl_s: float | None = None, max_value_size: int | None = None
+    ) -> KeyValue:
         """The KV bucket ``name``, created (file storage, history 1) if it does not exist."""
         cached = self._buckets.get(name)
         if cached is not None:
@@ -222,7 +224,13 @@ class HubLink:
             kv = await js.key_value(name)
         except (BucketNotFoundError, NotFoundError):
             kv = await js.create_key_value(
-                KeyValueConfig(bucket=name, history=1, ttl=ttl_s, storage=StorageType.FILE)
+                KeyValueConfig(
+                    bucket=name,
+                    history=1,
+                    ttl=ttl_s,
+                    storage=StorageType.FILE,
+                    max_value_size=max_value_size,
+                )
             )
         self._buckets[name] = kv
         return kv

@@ -1,10 +1,13 @@
 """The ``callboard hub`` process: one REST poller for the account, mirrored into JetStream.
 
-It runs three things until SIGINT/SIGTERM: the :class:`~tui.core.poller.LiveCallPoller` (which
-backs off and recovers from Twilio's faults by itself), the :class:`~tui.hub.mirror.CallMirror`
-(which waits out NATS outages and reconciles after them), and a subscription to consoles'
-"refresh now" requests. It holds the account's credentials only to *read* the call list: it
-never acts on a call; consoles send their actions with their own credentials.
+It runs until SIGINT/SIGTERM: the :class:`~tui.core.poller.LiveCallPoller` (which backs off and
+recovers from Twilio's faults by itself) and its :class:`~tui.hub.mirror.CallMirror` (which waits
+out NATS outages and reconciles after them); the :class:`~tui.core.floor.source.FloorSource`
+(queues and rooms, within the ``[floor]`` request budget) and its
+:class:`~tui.hub.floor_mirror.FloorMirror`; and subscriptions to consoles' "refresh now"
+requests and floor interests (:mod:`tui.hub.floor_interest`: the rooms open in their views are
+fetched first). It holds the account's credentials only to *read*: it never acts on a call;
+consoles send their actions with their own credentials.
 """
 
 from __future__ import annotations
@@ -16,13 +19,18 @@ import os
 import signal
 import socket
 
+from nats.aio.msg import Msg
+
 from tui.core.config import Settings
 from tui.core.credentials import Credentials
 from tui.core.errors import ConfigError
+from tui.core.floor.source import FloorSource
 from tui.core.models import PollEvent
 from tui.core.poller import LiveCallPoller
 from tui.core.twilio_client import TwilioAccess
-from tui.hub import layout
+from tui.hub import floor_layout, layout
+from tui.hub.floor_interest import FloorInterests
+from tui.hub.floor_mirror import FloorMirror
 from tui.hub.link import HubLink
 from tui.hub.mirror import CallMirror
 from tui.hub.push import PushServer, StatusPush
@@ -63,6 +71,9 @@ class HubService:
         self._stop = asyncio.Event()
         self.poller: LiveCallPoller | None = None
         self.mirror: CallMirror | None = None
+        self.floor: FloorSource | None = None
+        self.floor_mirror = FloorMirror(self.link, credentials.account_sid, hub_name=self.name)
+        self.interests = FloorInterests()
         self.ready = asyncio.Event()
         """Set once the first pass has been written to the bucket (tests wait on it)."""
 
@@ -93,6 +104,13 @@ class HubService:
                 on_synced=self.ready.set,
             )
             self.poller, self.mirror = poller, mirror
+            floor = FloorSource(
+                access,
+                on_snapshot=self.floor_mirror.on_snapshot,
+                request_budget=self.settings.floor.request_budget,
+                interval_s=self.settings.floor.poll_interval_s,
+            )
+            self.floor = floor
             if self.webhook is not None:
                 host, port, public_url = self.webhook
                 push = StatusPush(
@@ -104,7 +122,9 @@ class HubService:
             tasks = [
                 asyncio.create_task(poller.run(), name="hub poller"),
                 asyncio.create_task(mirror.run(), name="hub mirror"),
-                asyncio.create_task(self._poll_requests(poller), name="hub poll requests"),
+                asyncio.create_task(floor.run(), name="hub floor"),
+                asyncio.create_task(self.floor_mirror.run(), name="hub floor mirror"),
+                asyncio.create_task(self._requests(poller, floor), name="hub requests"),
             ]
             try:
                 await self._stop.wait()
@@ -121,26 +141,40 @@ class HubService:
                 await self.link.close()
                 _log.info("hub %s stopped", self.name)
 
-    async def _poll_requests(self, poller: LiveCallPoller) -> None:
-        """Consoles' "refresh now" (core NATS). nats-py re-subscribes after its own reconnects;
-        a client the link replaced (see :class:`HubLink`) is subscribed afresh."""
+    async def _requests(self, poller: LiveCallPoller, floor: FloorSource) -> None:
+        """Consoles' "refresh now" and floor interests (core NATS). nats-py re-subscribes after
+        its own reconnects; a client the link replaced (see :class:`HubLink`) is subscribed
+        afresh. Interests not repeated run out here, once a second."""
+        account = self.credentials.account_sid
         subscribed: object = None
+        interests = self.interests
 
-        async def handle(_msg: object) -> None:
+        async def refresh(_msg: object) -> None:
             poller.poll_now()
 
+        def rewatch() -> None:
+            floor.watch(interests.calls, interests.rooms)
+
+        async def interest(msg: Msg) -> None:
+            changed, now = interests.take(msg.data)
+            if changed:
+                rewatch()
+            if now:
+                floor.poll_now()
+
         while True:
+            if interests.prune():
+                rewatch()
             if not await self.link.wait_connected(2.0):
                 continue
             client = self.link.client
             if client is not None and client is not subscribed:
                 try:
-                    await client.subscribe(
-                        layout.poll_subject(self.credentials.account_sid), cb=handle
-                    )
+                    await client.subscribe(layout.poll_subject(account), cb=refresh)
+                    await client.subscribe(floor_layout.floor_subject(account), cb=interest)
                     subscribed = client
                 except Exception as exc:
-                    _log.info("refresh requests not subscribed yet: %s", exc)
+                    _log.info("console requests not subscribed yet: %s", exc)
             await asyncio.sleep(1.0)
 
 

@@ -50,6 +50,9 @@ class RequestRecord:
     fault: str | None = None
     error_code: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    auth: str = ""
+    """Whose credentials passed: ``token`` (Account SID + auth token), ``api_key``, or ``""``, so
+    tests can tell two clients of one account apart (e.g. a hub on a key, consoles on the token)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,7 @@ class RequestGate:
                 duration_ms=(time.perf_counter() - started) * 1000,
                 fault=fault,
                 error_code=code,
+                auth=_auth_of(request),
             )
         )
         if len(self.request_log) > MAX_REQUEST_LOG:
@@ -208,3 +212,8 @@ class RequestGate:
         account = request.match_info.get("account")
         if account is not None and account != creds.account_sid:
             raise api_errors.authenticate()
+
+
+def _auth_of(request: web.Request) -> str:
+    by_token = request.get(AUTH_BY_TOKEN)
+    return "" if by_token is None else "token" if by_token else "api_key"

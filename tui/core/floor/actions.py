@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
 from tui.core.actions import AuditRecorder
+from tui.core.coordination import ActionClaims
 from tui.core.errors import ActionFailed, ValidationError
 from tui.core.floor.addresses import validate_address, validate_resource_sid
 from tui.core.floor.sending import AuditedSender
@@ -69,8 +70,10 @@ class FloorActions(AuditedSender):
         operator: str,
         supervisor: SupervisorSettings,
         read_only: bool = False,
+        claims: ActionClaims | None = None,
     ) -> None:
-        super().__init__(access, audit, operator=operator, read_only=read_only)
+        """``claims`` (a hub's) are asked before every action on a shared target."""
+        super().__init__(access, audit, operator=operator, read_only=read_only, claims=claims)
         self.supervisor = supervisor
         self.monitor: Monitor | None = None
 
@@ -134,7 +137,9 @@ class FloorActions(AuditedSender):
 
         params = {"queue_sid": queue, "member": member, "url": checked, "method": verb}
         key = f"{queue}/{member}"
-        return await self._run(key, Action.DEQUEUE, send, params, sid=member)
+        # Other consoles know a caller by its Call SID; "the head" is one target per queue.
+        claim = f"{queue}.{FRONT}" if call_sid is None else member
+        return await self._run(key, Action.DEQUEUE, send, params, sid=member, claim=claim)
 
     # ------------------------------------------------------------------ monitoring
 

@@ -2,6 +2,12 @@
 
 The base of :class:`tui.core.floor.actions.FloorActions`. Nothing here retries: a timeout or a
 dropped connection is an unknown outcome the supervisor checks, never a second request.
+
+On a hub the target is also claimed from every other console first (the same
+:class:`~tui.core.coordination.ActionClaims` as call actions, keyed on the leg's Call SID, the
+room's Conference SID or the queue member): a refused claim is audited and nothing is sent, and
+the supervisor is told who acted. The supervisor's own monitoring leg (listen, whisper, barge,
+stop) is not claimed: it is theirs alone, and two supervisors may listen to one room.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from typing import Any, Final
 
 import aiohttp
@@ -21,6 +28,7 @@ from tui.core.actions import (
     AuditRecorder,
     write_audited,
 )
+from tui.core.coordination import ActionClaims
 from tui.core.errors import ActionFailed
 from tui.core.floor.outcomes import APPLIED, error_result
 from tui.core.models import Action, ActionResult, Outcome
@@ -29,6 +37,8 @@ from tui.core.twilio_client import TwilioAccess, TwilioUnreachable, capture_resp
 _log = logging.getLogger(__name__)
 
 IN_FLIGHT: Final = "an action on this is already in progress"
+UNCLAIMED: Final = frozenset({Action.LISTEN, Action.WHISPER, Action.BARGE, Action.STOP_LISTENING})
+"""Actions on the supervisor's own leg: no other console can be acting on it."""
 
 
 class AuditedSender:
@@ -41,8 +51,11 @@ class AuditedSender:
         *,
         operator: str,
         read_only: bool = False,
+        claims: ActionClaims | None = None,
     ) -> None:
         self._access = access
+        self._claims = claims
+        """Asked before each shared target's request (consoles on a hub)."""
         self._audit = audit
         self.operator = operator
         self.read_only = read_only
@@ -69,8 +82,9 @@ class AuditedSender:
         parameters: Mapping[str, str],
         *,
         sid: str | None = None,
+        claim: str | None = None,
     ) -> ActionResult:
-        result, _ = await self._run_keep(key, action, send, parameters, sid=sid)
+        result, _ = await self._run_keep(key, action, send, parameters, sid=sid, claim=claim)
         return result
 
     async def _run_keep(
@@ -81,38 +95,62 @@ class AuditedSender:
         parameters: Mapping[str, str],
         *,
         sid: str | None = None,
+        claim: str | None = None,
     ) -> tuple[ActionResult, Any]:
-        """Claim ``key``, send once, audit, release; return the result and Twilio's instance."""
+        """Claim ``key``, send once, audit, release; return the result and Twilio's instance.
+
+        ``claim`` is the key other consoles know the target by (default ``key``).
+        """
         shown = sid or key
         if key in self._in_flight:
             result = ActionResult(shown, action, Outcome.REFUSED, IN_FLIGHT)
             return await self._audited(result, parameters), None
         self._in_flight.add(key)
-        instance: Any = None
+        claims = None if action in UNCLAIMED else self._claims
+        claim_key = claim or key
         try:
-            with capture_response() as info:
-                try:
-                    instance = await send()
-                    result = ActionResult(shown, action, Outcome.APPLIED, APPLIED[action])
-                except TwilioException as exc:
-                    result = error_result(shown, action, exc, info)
-                except TimeoutError:
-                    result = ActionResult(shown, action, Outcome.UNKNOWN, UNKNOWN_MESSAGE)
-                except (aiohttp.ClientConnectorError, TwilioUnreachable):
-                    result = ActionResult(shown, action, Outcome.REFUSED, NOT_SENT_MESSAGE)
-                except (aiohttp.ClientError, OSError):
-                    result = ActionResult(shown, action, Outcome.UNKNOWN, UNKNOWN_MESSAGE)
-                except Exception as exc:
-                    _log.exception("floor action %s on %s failed unexpectedly", action, key)
-                    result = ActionResult(
-                        shown,
-                        action,
-                        Outcome.UNKNOWN,
-                        f"unexpected error ({type(exc).__name__}) — unknown outcome, check",
-                    )
+            note = ""
+            if claims is not None:
+                answer = await claims.claim(claim_key, action)
+                if not answer.granted:
+                    refused = ActionResult(shown, action, Outcome.REFUSED, answer.message)
+                    return await self._audited(refused, parameters), None
+                note = answer.note
+            result, instance = await self._send(shown, key, action, send)
+            if note:
+                result = replace(result, message=f"{result.message} ({note})")
+            if claims is not None:
+                await claims.settle(replace(result, sid=claim_key))
             return await self._audited(result, parameters), instance
         finally:
             self._in_flight.discard(key)
+
+    async def _send(
+        self, shown: str, key: str, action: Action, send: Callable[[], Awaitable[Any]]
+    ) -> tuple[ActionResult, Any]:
+        """One request; Twilio's answer (or the lack of one) as a result."""
+        instance: Any = None
+        with capture_response() as info:
+            try:
+                instance = await send()
+                result = ActionResult(shown, action, Outcome.APPLIED, APPLIED[action])
+            except TwilioException as exc:
+                result = error_result(shown, action, exc, info)
+            except TimeoutError:
+                result = ActionResult(shown, action, Outcome.UNKNOWN, UNKNOWN_MESSAGE)
+            except (aiohttp.ClientConnectorError, TwilioUnreachable):
+                result = ActionResult(shown, action, Outcome.REFUSED, NOT_SENT_MESSAGE)
+            except (aiohttp.ClientError, OSError):
+                result = ActionResult(shown, action, Outcome.UNKNOWN, UNKNOWN_MESSAGE)
+            except Exception as exc:
+                _log.exception("floor action %s on %s failed unexpectedly", action, key)
+                result = ActionResult(
+                    shown,
+                    action,
+                    Outcome.UNKNOWN,
+                    f"unexpected error ({type(exc).__name__}) — unknown outcome, check",
+                )
+        return result, instance
 
     async def _audited(self, result: ActionResult, parameters: Mapping[str, str]) -> ActionResult:
         return await write_audited(
