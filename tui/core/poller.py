@@ -216,7 +216,7 @@ class LiveCallPoller:
                     if state.records > limits.max_records:
                         raise records_limit(limits)
                     snapshot = self._snapshot
-                    await state.absorb(records, snapshot.signatures, snapshot.calls)
+                    await state.absorb(records, snapshot.signatures)
                     del records  # unchanged records die here, young, by reference counting
                     if progress is not None:
                         self._report_progress(state, piece=True)
@@ -245,9 +245,9 @@ class LiveCallPoller:
         assert state.progress is not None
         try:
             if piece:
-                state.progress.piece_done(state.calls, state.requests, state.open)
+                state.progress.piece_done(state.fresh, state.requests, state.open)
             else:
-                state.progress.page_done(state.calls, state.requests, state.open)
+                state.progress.page_done(state.fresh, state.requests, state.open)
         except Exception:
             _log.exception("the first-rows handler failed")
 

@@ -1,6 +1,6 @@
 """The last complete listing of live calls, and how a newer complete pass changes it.
 
-Only a complete pass replaces the snapshot (:mod:`tui.core.poller`): a call leaves it only when a
+Only a complete pass changes the snapshot (:mod:`tui.core.poller`): a call leaves it only when a
 complete pass no longer lists it. :meth:`Snapshot.replace` swaps in the pass and describes the
 change in O(changes) Python steps, with the counts by status carried over and adjusted.
 """
@@ -23,6 +23,19 @@ class Change:
     unreadable: int
 
 
+class SignatureMap(dict[str, Signature]):
+    """SID → signature; a ``dict`` subclass so that it stays where the collector put it.
+
+    Signatures are tuples of strings, which a full collection untracks, and with them a plain
+    dict that holds only such tuples. Inserting one freshly built tuple tracks that dict again,
+    and the collector tracks an object in its youngest generation: every refresh would put the
+    map of every call back where young collections walk it. The collector never untracks an
+    instance of a dict subclass, so this one stays in the oldest generation.
+    """
+
+    __slots__ = ()
+
+
 class Snapshot:
     """SID → Call of the last complete pass, with their signatures and counts by status."""
 
@@ -30,56 +43,57 @@ class Snapshot:
 
     def __init__(self) -> None:
         self.calls: dict[str, Call] = {}
-        self.signatures: dict[str, Signature] = {}
+        self.signatures: dict[str, Signature] = SignatureMap()
         self._tally: dict[str, int] = {}
         """Calls of ``calls`` by status, kept up to date by each replacement's diff."""
         self._unreadable: frozenset[str] = frozenset()
         """SIDs of the snapshot's calls that have a field that could not be read."""
 
     def replace(self, state: PassState) -> Change:
-        """Swap in the calls of a complete pass and describe the change.
+        """Fold a complete pass into the snapshot and describe the change.
 
         At 10,000 calls a scan of every previous SID plus a ``Counter`` over every call held the
         event loop for 5-15 ms at the end of each pass (40-50 ms at 50k). Only the fresh SIDs are
-        visited in Python: every other call of the pass is the very object of the last snapshot,
-        so removals are found by a set difference of the key views (done in C, and skipped when
-        the sizes show there are none), and the counts by status are carried over from the last
-        pass and adjusted by the diff.
+        visited in Python: removals are found by a set difference of the key views (done in C,
+        and skipped when the sizes show there are none), and the counts by status are carried
+        over from the last pass and adjusted by the diff.
+
+        The maps are updated in place, not replaced: they stay the long-lived objects the
+        collector's young generations never walk (see :attr:`PassState.seen`). Nothing keeps an
+        older version of them: readers get a live read-only view (``LiveCallPoller.calls``).
         """
-        previous = self.calls
-        new = state.calls
+        calls, signatures, seen, fresh = self.calls, self.signatures, state.seen, state.fresh
         added: list[Call] = []
         changed: list[Call] = []
         tally = dict(self._tally)
-        for sid in state.fresh:
-            call = new[sid]
-            old = previous.get(sid)
+        for sid, call in fresh.items():
+            old = calls.get(sid)
             if old is None:
                 added.append(call)
             else:
                 changed.append(call)
                 _uncount(tally, old.status)
             tally[call.status] = tally.get(call.status, 0) + 1
-        # Every SID of ``new`` is either in ``previous`` or added, so this is how many left.
+        # Every SID of ``seen`` is either in ``calls`` or added, so this is how many left.
         removed: tuple[str, ...] = ()
-        if len(previous) - (len(new) - len(added)):
-            removed = tuple(previous.keys() - new.keys())
+        if len(calls) - (len(seen) - len(added)):
+            removed = tuple(calls.keys() - seen.keys())
             for sid in removed:
-                _uncount(tally, previous[sid].status)
-        unreadable = frozenset(
-            [sid for sid in self._unreadable if sid in new and sid not in state.fresh]
-            + [sid for sid in state.fresh if new[sid].unreadable]
+                _uncount(tally, calls[sid].status)
+                del calls[sid], signatures[sid]
+        self._unreadable = frozenset(
+            [sid for sid in self._unreadable if sid in seen and sid not in fresh]
+            + [sid for sid, call in fresh.items() if call.unreadable]
         )
-        self.calls = new
-        self.signatures = state.signatures
+        calls.update(fresh)
+        signatures.update(state.fresh_signatures)
         self._tally = tally
-        self._unreadable = unreadable
         counts = {status: tally.get(status, 0) for status in LIVE_STATUSES}
         counts.update((status, n) for status, n in tally.items() if status not in counts)
         return Change(
             diff=CallDiff(added=tuple(added), changed=tuple(changed), removed=removed),
             counts=counts,
-            unreadable=len(unreadable) + state.dropped,
+            unreadable=len(self._unreadable) + state.dropped,
         )
 
 

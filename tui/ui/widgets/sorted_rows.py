@@ -134,7 +134,7 @@ class SortedRows:
             merged.append(key)
             start = position
         merged += keys[start:]
-        self._keys = merged
+        keys[:] = merged  # the same list object: see _delete_many
 
     def _delete_many(self, removes: set[SortKey]) -> None:
         keys = self._keys
@@ -149,4 +149,8 @@ class SortedRows:
             kept += keys[start:position]
             start = position + 1
         kept += keys[start:]
-        self._keys = kept
+        # Copied back into the same list object rather than swapped in: a new list of every row
+        # would be young, and the collector's young generations walked all of its entries (about
+        # 1 ms at 50,000 rows) at each of their next collections; the old list sits in the oldest
+        # generation, which only the quiet-moment full collections walk.
+        keys[:] = kept
