@@ -12,8 +12,12 @@ rows whose visible Duration cells tick each second, and a ``ModalScreen`` dialog
 * **Bytes per second while idle**: everything written over ``IDLE_S`` seconds with no key
   pressed (the Duration column ticking, polls that change nothing on screen).
 * **Dialog open + close**: right after an output burst ends (so the next one-second tick is far),
-  the opening key is sent; the dialog counts as open when the output has then been quiet for
-  ``QUIET_S`` (the last byte of the burst); the same for the closing key. Median of ``REPEATS``.
+  the opening key is sent; the dialog counts as open once its own border title (``DIALOGS``) is
+  among the bytes written after the key and the output has then been quiet for ``QUIET_S``: the
+  last byte of the burst that painted it. Quiet alone is not enough: a small early write (the
+  13-byte pointer-shape escape) followed by a compose longer than ``QUIET_S`` would count as open
+  before anything was drawn. Closing counts at the last byte before ``QUIET_S`` of quiet after the
+  closing key. Median of ``REPEATS``.
 """
 
 from __future__ import annotations
@@ -44,12 +48,17 @@ IDLE_S = 20.0
 QUIET_S = 0.25
 REPEATS = 5
 DIALOGS = {
-    "help": (b"?", b"\x1b"),
-    "confirm": (b"h", b"n"),
-    "TwiML editor": (b"t", b"\x1b"),
-    "transfer": (b"r", b"\x1b"),
-    "detail": (b"\r", b"\x1b"),
+    "help": (b"?", b"\x1b", b"Callboard keys"),
+    "confirm": (b"h", b"n", b"Hang up CA"),
+    "TwiML editor": (b"t", b"\x1b", b"Inject TwiML into CA"),
+    "transfer": (b"r", b"\x1b", b"Transfer CA"),
+    "detail": (b"\r", b"\x1b", b"Call CA"),
 }
+"""Opening key, closing key, and the start of the dialog's border title as the terminal gets it.
+
+A title is one run of one style, so it arrives in one piece between escapes; the SID after
+``CA`` depends on the call under the cursor. The calls screen never writes these strings itself
+(its footer says ``Hang up`` and ``Transfer`` followed by spaces)."""
 BYTES_LIMIT = 1024.0
 """Duration ticking over SSH at 50 rows: ≤ 1 KB/s."""
 
@@ -87,12 +96,21 @@ class Pty:
         os.write(self.master, data)
         return at
 
-    def wait_for(self, needle: bytes, timeout: float = 120.0) -> None:
+    def written(self) -> int:
+        """How many bytes the program has written so far (an offset for :meth:`wait_for`)."""
+        with self._lock:
+            return len(self.text)
+
+    def wait_for(self, needle: bytes, start: int = 0, timeout: float = 120.0) -> None:
+        """Wait until ``needle`` is in what was written from byte ``start`` on."""
         deadline = time.monotonic() + timeout
-        while needle not in self.text:
+        while True:
+            with self._lock:
+                if self.text.find(needle, start) >= 0:
+                    return
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{needle!r} never appeared")
-            time.sleep(0.05)
+            time.sleep(0.005)
 
     def quiet(self, after: float, timeout: float = 30.0) -> float:
         """Wait until nothing was written for ``QUIET_S``; return the last write's time."""
@@ -126,9 +144,12 @@ class Pty:
         os.close(self.master)
 
 
-def open_close(term: Pty, opener: bytes, closer: bytes) -> tuple[float, float]:
+def open_close(term: Pty, opener: bytes, closer: bytes, shown: bytes) -> tuple[float, float]:
+    """Seconds from each key to the last byte of the burst it caused; open needs ``shown``."""
     term.just_after_burst()
+    start = term.written()
     pressed = term.send(opener)
+    term.wait_for(shown, start, timeout=30.0)
     opened = term.quiet(pressed) - pressed
     term.just_after_burst()
     pressed = term.send(closer)
@@ -136,15 +157,15 @@ def open_close(term: Pty, opener: bytes, closer: bytes) -> tuple[float, float]:
     return opened, closed
 
 
-def measure(term: Pty, dialogs: dict[str, tuple[bytes, bytes]]) -> dict[str, object]:
+def measure(term: Pty, dialogs: dict[str, tuple[bytes, bytes, bytes]]) -> dict[str, object]:
     time.sleep(3.0)
     term.quiet(time.perf_counter())
     start = time.perf_counter()
     time.sleep(IDLE_S)
     end = time.perf_counter()
     out: dict[str, object] = {"bytes_per_s": term.bytes_between(start, end) / (end - start)}
-    for name, (opener, closer) in dialogs.items():
-        runs = [open_close(term, opener, closer) for _ in range(REPEATS)]
+    for name, keys in dialogs.items():
+        runs = [open_close(term, *keys) for _ in range(REPEATS)]
         out[name] = (
             statistics.median(o for o, _ in runs) * 1000,
             statistics.median(c for _, c in runs) * 1000,
@@ -179,7 +200,7 @@ def run_bare(tmp: Path) -> dict[str, object]:
     term = Pty([sys.executable, "-m", "tests.benchmarks.bare_modal_app"], term_env(tmp))
     try:
         term.wait_for(b"in-progress")
-        return measure(term, {"bare modal": (b"h", b"\x1b")})
+        return measure(term, {"bare modal": (b"h", b"\x1b", b"Hang up CA")})
     finally:
         term.stop()
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from textual.app import App
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from tui.core.models import Call
@@ -65,3 +66,8 @@ def screen_text(screen: Screen[Any]) -> str:
 
 def label_texts(screen: Screen[Any], selector: str) -> list[str]:
     return [str(label.render()) for label in screen.query(selector).results(Label)]
+
+
+def widget_lines(widget: Widget) -> list[str]:
+    """The lines one widget shows on screen now, as painted (trailing blanks dropped)."""
+    return [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]

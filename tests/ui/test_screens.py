@@ -9,8 +9,16 @@ TwiML editor have files of their own (``test_screen_transfer.py``,
 
 from __future__ import annotations
 
-from tests.ui.screen_harness import SIZE, ScreenHarness, label_texts, make_call, screen_text
+from tests.ui.screen_harness import (
+    SIZE,
+    ScreenHarness,
+    label_texts,
+    make_call,
+    screen_text,
+    widget_lines,
+)
 from tui.ui.screens import CallDetailScreen, ConfirmHangupScreen, HelpScreen
+from tui.ui.screens.help import KEY_COLUMN, HelpNotes, KeyTable
 
 # ── Confirm hang-up ─────────────────────────────────────────────────────────
 
@@ -60,13 +68,37 @@ async def test_help_lists_the_given_keys_and_closes() -> None:
     for key in ("escape", "question_mark", "q"):
         app = ScreenHarness(HelpScreen(bindings))
         async with app.run_test(size=SIZE) as pilot:
-            assert label_texts(app.screen, ".key") == ["t", "r", "ctrl+q"]
-            assert label_texts(app.screen, ".description") == ["Inject TwiML", "Transfer", "Quit"]
-            assert "Staleness" in screen_text(app.screen)
+            table = app.screen.query_one(KeyTable)
+            assert widget_lines(table) == [  # in order, keys right-aligned, descriptions aligned
+                f"{'t':>{KEY_COLUMN}}  Inject TwiML",
+                f"{'r':>{KEY_COLUMN}}  Transfer",
+                f"{'ctrl+q':>{KEY_COLUMN}}  Quit",
+            ]
+            painted = table.render_line(2)  # the keys in bold, the descriptions not
+            styles = {seg.text.strip(): seg.style for seg in painted if seg.text.strip()}
+            assert styles["ctrl+q"] is not None and styles["ctrl+q"].bold
+            assert styles["Quit"] is None or not styles["Quit"].bold
+            notes = widget_lines(app.screen.query_one(HelpNotes))
+            assert "Staleness" in notes and "Read-only" in notes
             await pilot.press(key)
             await pilot.pause()
             assert not isinstance(app.screen, HelpScreen)
         assert app.results == [None], key
+
+
+async def test_help_wraps_a_long_description_under_its_column_and_shows_markup_as_text() -> None:
+    long = "Put every marked call back in the queue it came from, then clear the marks"
+    bindings = [("[b]x[/b]", "[red]not markup[/red]"), ("ctrl+shift+q", long)]
+    app = ScreenHarness(HelpScreen(bindings, sections=()))
+    async with app.run_test(size=(60, 24)):
+        lines = widget_lines(app.screen.query_one(KeyTable))
+        column = lines[0].index("[red]")
+        assert lines[0] == f"{'[b]x[/b]':>{column - 2}}  [red]not markup[/red]"
+        assert lines[1].startswith(f"{'ctrl+shift+q':>{column - 2}}  Put every")
+        assert len(lines) > 2, "the long description wraps"
+        assert all(line[:column].isspace() for line in lines[2:]), "under its own column"
+        assert " ".join(line[column:] for line in lines[1:]) == long
+        assert not app.screen.query(HelpNotes)
 
 
 # ── Call detail ─────────────────────────────────────────────────────────────
