@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import zip_longest
+from fractions import Fraction
 from typing import ClassVar, Final
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.geometry import Size
 from textual.widget import Widget
 
 from tui.ui.screens._common import CallboardModal
+from tui.ui.widgets.text_table import Column, TextTable
 
 DEFAULT_SECTIONS: Final[tuple[tuple[str, str], ...]] = (
     (
@@ -44,49 +44,24 @@ DEFAULT_SECTIONS: Final[tuple[tuple[str, str], ...]] = (
 
 KEY_COLUMN: Final = 14
 """The key column's least width: the table sits a little in from the frame, as it always has."""
-GUTTER: Final = 2
-"""Cells between the key column and the description column."""
 
 
-class KeyTable(Widget):
+class KeyTable(TextTable):
     """Every ``(key, description)`` pair in one widget: keys right-aligned, then descriptions.
 
     One widget rather than a ``Label`` per key and per description: each widget costs the open
-    a compose, a CSS match and a layout, and 30 bindings made 60 of them. The rows are built as
-    ``Content`` from plain text (a key from the user's keymap is data, never markup) for the
-    width the widget gets: the key column is as wide as the longest key (at least ``KEY_COLUMN``,
-    at most a third of the width: longer keys fold), and a description that does not fit wraps
-    under its own column.
+    a compose, a CSS match and a layout, and 30 bindings made 60 of them. The keys are plain
+    text (a key from the user's keymap is data, never markup); the key column is as wide as the
+    longest key (at least ``KEY_COLUMN``, at most a third of the width: longer keys fold), and a
+    description that does not fit wraps under its own column.
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"key-table--key"}
 
-    def __init__(self, rows: Sequence[tuple[str, str]], *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.rows: tuple[tuple[str, str], ...] = tuple(rows)
-
-    def lines(self, width: int) -> list[Content]:
-        """The table as it reads at ``width`` cells, one ``Content`` per terminal line."""
-        style = self.get_visual_style("key-table--key", partial=True)
-        keys = [Content(key) for key, _ in self.rows]
-        longest = max((key.cell_length for key in keys), default=0)
-        key_width = min(max(longest, KEY_COLUMN), max(width // 3, 2))
-        text_width = max(width - key_width - GUTTER, 1)
-        out: list[Content] = []
-        for key, (_, description) in zip(keys, self.rows, strict=True):
-            key_lines = key.fold(key_width) if key.cell_length > key_width else [key]
-            text_lines = Content(description).wrap(text_width)
-            for key_line, text_line in zip_longest(key_lines, text_lines, fillvalue=Content()):
-                padded = key_line.pad_left(key_width - key_line.cell_length).stylize(style)
-                out.append(Content.assemble(padded, " " * GUTTER, text_line))
-        return out
-
-    def render(self) -> Content:
-        return Content("\n").join(self.lines(self.size.width))
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        """As many lines as :meth:`lines` makes at ``width`` (wrapping is done there)."""
-        return len(self.lines(width))
+    COLUMNS: ClassVar[tuple[Column, ...]] = (
+        Column("right", min_width=KEY_COLUMN, max_share=Fraction(1, 3), role="key-table--key"),
+        Column(),
+    )
 
 
 class HelpNotes(Widget):
