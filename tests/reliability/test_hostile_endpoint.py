@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Final
 
 import pytest
-from textual.widgets import Label
 
 from tests.reliability import bad_inputs_file
 from tests.reliability.bad_inputs_file import cell
@@ -32,6 +31,7 @@ from tests.reliability.hostile_api import (
     screen_lines,
 )
 from tests.ui.conftest import RecordingApp, wait_until
+from tests.ui.screen_harness import table_rows, widget_lines
 from tui.core.config import load_settings
 from tui.core.session import backend_factory
 from tui.ui.screens.detail import CallDetailScreen
@@ -118,11 +118,14 @@ def header_text(app: RecordingApp) -> str:
 
 
 def detail_value(app: RecordingApp, field: str) -> str:
-    """The value the open detail screen shows next to ``field``."""
-    labels = list(app.screen.query_one("#fields").query(Label))
-    for name, value in zip(labels[::2], labels[1::2], strict=False):
-        if str(name.render()) == field:
-            return str(value.render())
+    """The value the open detail screen shows next to ``field``, read off its painted lines.
+
+    Names take the first 18 cells (right-aligned), values start two cells after; a value that
+    wrapped is read back as its lines joined by a space.
+    """
+    for name, value in table_rows(widget_lines(app.screen.query_one("#fields")), [0, 20]):
+        if name == field:
+            return value
     raise AssertionError(f"the detail shows no field {field!r}")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 
 from textual.app import App
@@ -71,3 +72,23 @@ def label_texts(screen: Screen[Any], selector: str) -> list[str]:
 def widget_lines(widget: Widget) -> list[str]:
     """The lines one widget shows on screen now, as painted (trailing blanks dropped)."""
     return [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
+
+
+def table_rows(lines: list[str], starts: list[int]) -> list[list[str]]:
+    """The painted ``lines`` of a text table read back as rows of cell texts.
+
+    ``starts`` are the columns' first cells (as a supervisor lines them up by eye). A row begins
+    on a line whose first column is not blank; a cell that wrapped onto the next lines is read
+    as its lines joined by a space.
+    """
+    bounds: list[tuple[int, int | None]] = [*pairwise(starts), (starts[-1], None)]
+    rows: list[list[list[str]]] = []
+    for line in lines:
+        cells = [line[start:end].strip() for start, end in bounds]
+        if cells[0] or not rows:
+            rows.append([[cell] if cell else [] for cell in cells])
+        else:
+            for parts, cell in zip(rows[-1], cells, strict=True):
+                if cell:
+                    parts.append(cell)
+    return [[" ".join(parts) for parts in row] for row in rows]

@@ -12,6 +12,7 @@ from twilio.request_validator import RequestValidator
 
 from tests.conftest import TwimlServer
 from tests.ui.conftest import AppMaker, RecordingApp, wait_until
+from tests.ui.screen_harness import table_rows, widget_lines
 from tui.core.audit import read_audit_log
 from tui.core.config import audit_log_path, load_settings
 from tui.core.twilio_client import TwilioAccess
@@ -120,10 +121,13 @@ async def test_detail_lists_what_this_console_did_to_the_call(
         await wait_until(pilot, lambda: isinstance(app.screen, CallDetailScreen), "the detail")
         detail = app.screen
         assert isinstance(detail, CallDetailScreen) and detail.call.sid == sid
-        cells = [str(label.render()) for label in detail.query("#history Label")]
+        lines = widget_lines(detail.query_one("#history"))
+        header = ["time", "action", "sent", "outcome", "message"]
         # The header row, then the injection: when, which action, what was sent, the outcome.
-        assert cells[:5] == ["time", "action", "sent", "outcome", "message"]
-        when, action, sent, outcome, _message = cells[5:]
+        [names, [when, action, sent, outcome, _message]] = table_rows(
+            lines, [lines[0].index(name) for name in header]
+        )
+        assert names == header
         assert re.fullmatch(r"\d\d:\d\d:\d\d", when)
         assert (action, outcome) == ("TwiML", "applied")
         assert sent.startswith("<Response><Say>Please hold.")

@@ -9,12 +9,21 @@ TwiML editor have files of their own (``test_screen_transfer.py``,
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
+from rich.style import Style
+from textual.color import Color
+from textual.screen import Screen
+from textual.widget import Widget
+
 from tests.ui.screen_harness import (
     SIZE,
     ScreenHarness,
     label_texts,
     make_call,
     screen_text,
+    table_rows,
     widget_lines,
 )
 from tui.ui.screens import CallDetailScreen, ConfirmHangupScreen, HelpScreen
@@ -142,31 +151,77 @@ HISTORY: list[dict[str, object]] = [
 ]
 
 
+def segment_styles(widget: Widget, y: int) -> dict[str, Style]:
+    """The painted style of each piece of text on line ``y`` of ``widget``."""
+    painted = widget.render_line(y)
+    return {seg.text.strip(): seg.style for seg in painted if seg.text.strip() and seg.style}
+
+
+def theme_rgb(app: ScreenHarness, name: str) -> tuple[int, int, int]:
+    """The colour the theme calls ``name`` (``error``, ``success``…) as red, green, blue."""
+    return Color.parse(app.theme_variables[name]).rgb
+
+
+def rgb(style: Style) -> tuple[int, int, int] | None:
+    """The foreground a painted segment has, as red, green, blue."""
+    if style.color is None:
+        return None
+    red, green, blue = style.color.get_truecolor()
+    return red, green, blue
+
+
+def history_table(screen: Screen[object]) -> list[list[str]]:
+    """The history as read off the screen: the header's words, then one row per action."""
+    lines = widget_lines(screen.query_one("#history"))
+    starts = [lines[0].index(name) for name in ("time", "action", "sent", "outcome", "message")]
+    return table_rows(lines, starts)
+
+
 async def test_detail_shows_raw_fields_children_and_history() -> None:
     call = make_call(1, raw=RAW)
     child = make_call(9, "ringing", parent=call.sid)
     app = ScreenHarness(CallDetailScreen(call, [child], HISTORY))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
-        names = label_texts(screen, "#fields .name")
-        values = label_texts(screen, "#fields .value")
-        assert names == list(RAW)
-        fields = dict(zip(names, values, strict=True))
-        assert fields["from"] == "+15550000001"
-        assert fields["price"] == "—"
-        assert fields["subresource_uris"] == "notifications, recordings"
-        assert label_texts(screen, "#children Label") == [child.short_sid, child.to, "ringing"]
-        assert label_texts(screen, "#history .outcome") == ["refused", "applied", "applied"]
-        assert label_texts(screen, "#history .action") == ["transfer", "TwiML", "hang up"]
-        # What each action sent, on one line, long TwiML cut short.
-        assert label_texts(screen, "#history .sent") == [
-            "GET https://ivr.example.com/agents",
-            "<Response><Say>Please hold for a supervisor, we are rev…",
-            "completed",
+        fields = screen.query_one("#fields")
+        # Twilio's names in Twilio's order, right-aligned in 18 cells, then the values.
+        assert widget_lines(fields) == [
+            f"{'sid':>18}  {RAW['sid']}",
+            f"{'from':>18}  +15550000001",
+            f"{'to':>18}  +15559990001",
+            f"{'status':>18}  in-progress",
+            f"{'price':>18}  —",
+            f"{'queue_time':>18}  0",
+            f"{'subresource_uris':>18}  notifications, recordings",
         ]
-        messages = label_texts(screen, "#history .message")
-        assert messages[0] == "The call is not in progress. (code 21220)"
-        assert screen.query_one("#history .outcome").has_class("outcome-refused")
+        assert segment_styles(fields, 4)["—"].dim, "null is dimmed"
+        assert not segment_styles(fields, 1)["+15550000001"].dim
+        children = screen.query_one("#children")
+        assert widget_lines(children) == [f"{child.short_sid}  {child.to}  ringing"]
+        assert rgb(segment_styles(children, 0)["ringing"]) == theme_rgb(app, "warning")
+
+        header, *actions = history_table(screen)
+        assert header == ["time", "action", "sent", "outcome", "message"]
+        assert [row[1:] for row in actions] == [
+            [
+                "transfer",
+                "GET https://ivr.example.com/agents",
+                "refused",
+                "The call is not in progress. (code 21220)",
+            ],
+            [
+                "TwiML",  # what it sent on one line, long TwiML cut short
+                "<Response><Say>Please hold for a supervisor, we are rev…",
+                "applied",
+                "Playing the new TwiML.",
+            ],
+            ["hang up", "completed", "applied", "Ended."],
+        ]
+        assert all(re.fullmatch(r"2026-01-\d\d \d\d:\d\d:\d\d", row[0]) for row in actions)
+        history = screen.query_one("#history")
+        outcomes = {**segment_styles(history, 1), **segment_styles(history, 4)}
+        assert rgb(outcomes["refused"]) == theme_rgb(app, "error")
+        assert rgb(outcomes["applied"]) == theme_rgb(app, "success")
         await pilot.press("escape")
         await pilot.pause()
     assert app.results == [None]
@@ -175,8 +230,69 @@ async def test_detail_shows_raw_fields_children_and_history() -> None:
 async def test_detail_without_raw_or_history_still_reads_well() -> None:
     app = ScreenHarness(CallDetailScreen(make_call(2), [], []))
     async with app.run_test(size=(80, 24)) as pilot:
-        assert "sid" in label_texts(app.screen, "#fields .name")
-        assert "None yet." in screen_text(app.screen)
+        fields = widget_lines(app.screen.query_one("#fields"))
+        assert fields[0] == f"{'sid':>18}  {make_call(2).sid}"
+        assert f"{'answered_by':>18}  —" in fields
+        text = screen_text(app.screen)
+        assert "None." in text and "None yet." in text
+        assert not app.screen.query("#children, #history")
         await pilot.press("end", "q")
         await pilot.pause()
     assert app.results == [None]
+
+
+async def test_detail_at_80_columns_wraps_and_keeps_every_history_column() -> None:
+    call = make_call(1, raw={**RAW, "caller_name": "Long Caller Name " * 8})
+    app = ScreenHarness(CallDetailScreen(call, [], HISTORY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        fields = widget_lines(app.screen.query_one("#fields"))
+        named = table_rows(fields, [0, 20])
+        assert [" ".join(row) for row in named if row[0] == "caller_name"] == [
+            "caller_name " + ("Long Caller Name " * 8).strip()
+        ]
+        assert len(fields) > len(RAW) + 1, "the long name wraps under its own column"
+        assert all(len(line) <= 70 for line in fields)
+        # The outcome and the message stay on screen; what was sent wraps to make room.
+        rows = history_table(app.screen)[1:]
+        assert [(row[3], row[4]) for row in rows] == [
+            ("refused", "The call is not in progress. (code 21220)"),
+            ("applied", "Playing the new TwiML."),
+            ("applied", "Ended."),
+        ]
+        sent = rows[0][2]  # folded in its narrowed column (read back with a space per fold)
+        assert sent != "GET https://ivr.example.com/agents"
+        assert sent.replace(" ", "") == "GEThttps://ivr.example.com/agents"
+        dialog = app.screen.query_one("#dialog")
+        assert dialog.max_scroll_y > 0, "taller than the terminal: it scrolls"
+        await pilot.press("end")
+        await pilot.pause()
+        assert dialog.scroll_y == dialog.max_scroll_y
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]
+
+
+async def test_detail_shows_markup_and_escapes_from_twilio_as_text() -> None:
+    hostile = "[b]bold?[/b] [link=https://evil.example]x[/link]\x1b[2J\x1b]0;pwned\x07"
+    call = make_call(1, raw={"sid": f"CA{1:032x}", "[red]from[/red]": hostile})
+    child = replace(make_call(9, parent=call.sid), to="client:[/x]\x1b[31m", status="[/x]")
+    entry = {"action": "[b]redirect[/b]", "outcome": "[/x]", "message": hostile, "operator": "[i]"}
+    app = ScreenHarness(CallDetailScreen(call, [child], [entry]))
+    async with app.run_test(size=(200, 40)):
+        screen = app.screen
+        shown = "\n".join(
+            line
+            for table in ("#fields", "#children", "#history")
+            for line in widget_lines(screen.query_one(table))
+        )
+        assert "\x1b" not in shown and "\x07" not in shown
+        as_text = "[b]bold?[/b] [link=https://evil.example]x[/link]␛[2J␛]0;pwned␇"
+        fields = widget_lines(screen.query_one("#fields"))
+        assert fields[1] == f"{'[red]from[/red]':>18}  {as_text}"
+        assert widget_lines(screen.query_one("#children")) == [
+            f"{child.short_sid}  client:[/x]␛[31m  [/x]"
+        ]
+        [row] = history_table(screen)[1:]
+        assert row[1:] == ["[b]redirect[/b]", "—", "[/x]", f"{as_text} — [i]"]
+        styles = segment_styles(screen.query_one("#fields"), 1)
+        assert not any(style.bold or style.link for style in styles.values()), "never markup"

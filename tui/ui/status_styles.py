@@ -35,3 +35,10 @@ def outcome_class(outcome: object) -> str:
     """The CSS class for an audit outcome, e.g. ``outcome-applied`` or ``outcome-other``."""
     name = outcome if isinstance(outcome, str) and outcome in OUTCOMES else OTHER
     return f"outcome-{name}"
+
+
+STATUS_CLASSES: Final = frozenset(status_class(status) for status in (*CALL_STATUSES, OTHER))
+"""Every name :func:`status_class` can return (for a widget's ``COMPONENT_CLASSES``)."""
+
+OUTCOME_CLASSES: Final = frozenset(outcome_class(outcome) for outcome in (*OUTCOMES, OTHER))
+"""Every name :func:`outcome_class` can return (for a widget's ``COMPONENT_CLASSES``)."""

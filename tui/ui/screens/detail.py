@@ -11,19 +11,20 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Final
+from typing import ClassVar, Final
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import Label
 
 from tui.core.call_parsing import record_fields
 from tui.core.models import Call
 from tui.core.text import display_text
-from tui.ui.plain import data_label, plain
+from tui.ui.plain import plain
 from tui.ui.screens._common import CallboardModal, call_route
-from tui.ui.status_styles import outcome_class, status_class
+from tui.ui.status_styles import OUTCOME_CLASSES, STATUS_CLASSES, outcome_class, status_class
+from tui.ui.widgets.text_table import Cell, Column, TextTable
 
 NULL: Final = "—"
 """How a field Twilio sent as ``null`` is shown (dimmed), distinct from an empty string."""
@@ -133,11 +134,103 @@ def sent_summary(action: object, parameters: object) -> str:
     return text if len(text) <= SENT_WIDTH else text[: SENT_WIDTH - 1] + "…"
 
 
+class FieldTable(TextTable):
+    """Twilio's fields, one ``name  value`` row each, as one widget (not two labels a field).
+
+    Names right-aligned in 18 cells (a longer one wraps there), values wrapping in the rest.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"detail--name", "detail--null"}
+    COLUMNS: ClassVar[tuple[Column, ...]] = (
+        Column("right", min_width=18, max_width=18, role="detail--name"),
+        Column(),
+    )
+
+
+class ChildLegTable(TextTable):
+    """The call's child legs as one widget: short SID, number, status.
+
+    A status is styled only through a fixed class name (``status_class``), never by its text.
+    A long number gives up cells (and wraps) before the status gets fewer than 12.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"detail--sid", *STATUS_CLASSES}
+    COLUMNS: ClassVar[tuple[Column, ...]] = (
+        Column(role="detail--sid"),
+        Column(min_width=12, shrink=True),
+        Column(min_width=12),
+    )
+
+
+HISTORY_HEADER: Final = ("time", "action", "sent", "outcome", "message")
+
+
+class HistoryTable(TextTable):
+    """What this console did to the call, a header row then one row an action, as one widget.
+
+    What was sent gives up cells (and wraps) before the message gets fewer than 16: at 80
+    columns the outcome and the message stay on screen.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"detail--header", "detail--sent", *OUTCOME_CLASSES}
+    COLUMNS: ClassVar[tuple[Column, ...]] = (
+        Column(),
+        Column(),
+        Column(min_width=12, shrink=True, role="detail--sent"),
+        Column(),
+        Column(min_width=16),
+    )
+
+
+def field_rows(call: Call) -> list[tuple[Cell, Cell]]:
+    """``(name, value)`` cells for :class:`FieldTable`; a ``null`` value is dimmed."""
+    rows: list[tuple[Cell, Cell]] = []
+    for name, value in fields_of(call):
+        text = format_value(str(name), value)
+        rows.append((plain(name, limit=64), (text, "detail--null") if value is None else text))
+    return rows
+
+
+def child_rows(children: Iterable[Call]) -> list[tuple[Cell, Cell, Cell]]:
+    """``(sid, to, status)`` cells for :class:`ChildLegTable`."""
+    return [
+        (child.short_sid, child.to or NULL, (child.status, status_class(child.status)))
+        for child in children
+    ]
+
+
+def history_rows(history: Iterable[Mapping[str, object]]) -> list[tuple[Cell, ...]]:
+    """A header row, then one row of cells per audit entry, for :class:`HistoryTable`."""
+    rows: list[tuple[Cell, ...]] = [tuple((name, "detail--header") for name in HISTORY_HEADER)]
+    for entry in history:
+        outcome = entry.get("outcome")
+        message = str(entry.get("message") or NULL)
+        if entry.get("code") is not None:
+            message = f"{message} (code {entry['code']})"
+        if entry.get("operator"):
+            message = f"{message} — {entry['operator']}"
+        action = str(entry.get("action") or NULL)
+        rows.append(
+            (
+                format_time(entry.get("time")),
+                ACTION_NAMES.get(action, action),
+                sent_summary(action, entry.get("parameters")),
+                (str(outcome or NULL), outcome_class(outcome)),
+                message,
+            )
+        )
+    return rows
+
+
 class CallDetailScreen(CallboardModal[None]):
     """Shows one call in full; escape (or ``q``, ``enter``) closes. Dismisses ``None``.
 
     ``history`` entries are audit records for this call: ``time``, ``action``, ``outcome``,
     ``message`` (and optionally ``code``, ``operator``); missing keys show as a dash.
+
+    Each table (fields, child legs, history) is one :class:`~tui.ui.widgets.text_table.TextTable`
+    rather than a ``Grid`` of a ``Label`` per cell (~100 widgets for a call with a short
+    history): opening the detail costs about as much as a small dialog, whatever the call holds.
     """
 
     BINDINGS = [
@@ -173,48 +266,19 @@ class CallDetailScreen(CallboardModal[None]):
                 yield Label(plain(f"Also on this call: {others}"), id="presence", markup=False)
 
             yield Label("Twilio fields", classes="section")
-            with Grid(id="fields"):
-                for name, value in fields_of(call):
-                    yield data_label(name, classes="name", limit=64)
-                    yield data_label(
-                        format_value(str(name), value),
-                        classes="value null" if value is None else "value",
-                    )
+            yield FieldTable(field_rows(call), id="fields")
 
             yield Label(f"Child legs ({len(self.children_legs)})", classes="section")
             if self.children_legs:
-                with Grid(id="children"):
-                    for child in self.children_legs:
-                        yield data_label(child.short_sid, classes="sid")
-                        yield data_label(child.to or NULL)
-                        yield data_label(child.status, classes=status_class(child.status))
+                yield ChildLegTable(child_rows(self.children_legs), id="children")
             else:
                 yield Label("None.", classes="empty")
 
             yield Label(f"Actions from this console ({len(self.history)})", classes="section")
             if self.history:
-                with Grid(id="history"):
-                    yield from self._history_rows(self.history)
+                yield HistoryTable(history_rows(self.history), id="history")
             else:
                 yield Label("None yet.", classes="empty")
-
-    @staticmethod
-    def _history_rows(history: Iterable[Mapping[str, object]]) -> ComposeResult:
-        for header in ("time", "action", "sent", "outcome", "message"):
-            yield Label(header, classes="header")
-        for entry in history:
-            outcome = entry.get("outcome")
-            message = str(entry.get("message") or NULL)
-            if entry.get("code") is not None:
-                message = f"{message} (code {entry['code']})"
-            if entry.get("operator"):
-                message = f"{message} — {entry['operator']}"
-            yield data_label(format_time(entry.get("time")), classes="time")
-            action = str(entry.get("action") or NULL)
-            yield data_label(ACTION_NAMES.get(action, action), classes="action")
-            yield data_label(sent_summary(action, entry.get("parameters")), classes="sent")
-            yield data_label(outcome or NULL, classes=f"outcome {outcome_class(outcome)}")
-            yield data_label(message, classes="message")
 
     def action_close(self) -> None:
         self.dismiss(None)
