@@ -33,11 +33,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from rich.cells import cell_len, get_character_cell_size
+from rich.cells import cell_len
 from rich.color import ColorSystem
 from rich.console import Console
 from rich.style import Style
 from textual.strip import Strip
+
+from tui.ui.cell_diff import single_cells
 
 try:
     from textual._compositor import ChopsUpdate
@@ -50,13 +52,6 @@ stock_render_segments: Callable[[Any, Console], str] | None = (
 """Textual's own ``ChopsUpdate.render_segments`` (kept for the tests that compare the two)."""
 
 RESET = "\x1b[0m"
-
-
-def single_cells(text: str) -> bool:
-    """Whether every character of ``text`` takes exactly one cell (so it can be cut anywhere)."""
-    if text.isascii():
-        return text.isprintable()
-    return all(get_character_cell_size(char) == 1 for char in text)
 
 
 def _span_cut(strip: Strip, x: int, x1: int, x2: int) -> tuple[int, int]:
