@@ -13,7 +13,8 @@ freeze; see shared/research/performance.md). Here:
   they are the same it refreshes only the changed lines (a few hundred bytes over SSH), otherwise
   the viewport.
 * ``TablePaint`` (``call_table_paint.py``): only the lines on screen are painted, from cached
-  segments; Duration is computed at paint time and ticks by refreshing only that column.
+  segments; Duration is computed at paint time (for the last tick's time) and ticks by refreshing
+  only the characters of that column that change.
 * ``TableExtras`` (``call_table_extras.py``): bulk marks, thresholds, new-call news, copy, paste.
 """
 

@@ -5,8 +5,11 @@ keeps its public API and the diff entry points:
 
 * the widget paints only the lines on screen (``render_line``), formats a row only when it is
   about to be painted, and caches the styled segments by (sid, version, cursor, marked, watched);
-* Duration is computed from the start time at paint time; once a second only that column's region
-  is refreshed (plus the Status cell of a row whose threshold highlight changed).
+* Duration is computed from the start time when painted, for the time of the last tick (every paint
+  between two ticks uses the same time, so the table knows what the terminal shows); once a second
+  only the Duration characters that change are refreshed ("1:23" -> "1:24": one cell per row, over
+  SSH each cell repainted costs bytes every second), plus the Status and Duration cells of a row
+  whose threshold highlight changed.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
 
+from tui.ui.cell_diff import changed_runs
 from tui.ui.widgets.call_cells import format_duration_cell
 from tui.ui.widgets.call_format import format_header, format_row
 from tui.ui.widgets.call_table_extras import TableExtras
@@ -58,23 +62,46 @@ class TablePaint(TableExtras):
         self._line_cache.clear()
         self.refresh()
 
-    def _tick_durations(self) -> None:
-        """Repaint only the Duration column of the rows on screen."""
+    _painted_at: float | None = None
+    """The time the Duration cells are painted for: the last tick's (or the first paint's)."""
+
+    def _paint_time(self) -> float:
+        if self._painted_at is None:
+            self._painted_at = time.time()
+        return self._painted_at
+
+    def _tick_durations(self, now: float | None = None) -> None:
+        """Repaint the Duration characters that changed since the last tick, on the rows on screen.
+
+        The cells on screen show the Duration at ``_painted_at`` (every paint since the last tick
+        used it), so the characters that differ at ``now`` are all that must be written.
+        """
+        before, now = self._painted_at, time.time() if now is None else now
+        self._painted_at = now
         placed = self._layout.find("duration")
-        if not len(self._model.view) or placed is None:
+        view = self._model.view
+        if not len(view) or placed is None:
             return
         scroll_x, top, body = round(self.scroll_x), round(self.scroll_y), self._body_height()
-        screen = self.size.region
-        regions = [Region(placed.x - scroll_x, 1, placed.width, body).intersection(screen)]
-        # Status joins in on the rows whose threshold highlight changed (see _alerts_changed).
+        x = placed.x - scroll_x
+        # Status and Duration of the rows whose threshold highlight changed (_alerts_changed).
+        alerts = set(self._alerts_changed(top, body, now))
         status = self._layout.find("status")
-        if status is not None and status.x < placed.x:
-            width = placed.x - status.x
-            regions += [
-                Region(status.x - scroll_x, 1 + index - top, width, 1).intersection(screen)
-                for index in self._alerts_changed(top, body, time.time())
-            ]
-        regions = [region for region in regions if region]
+        left = status.x - scroll_x if status is not None and status.x < placed.x else x
+        width = placed.width
+        regions = [Region(x, 1, width, body)] if before is None else []
+        rows = self._model.rows
+        for offset, sid in enumerate(view.window(top, body)):
+            y = 1 + offset
+            if top + offset in alerts:
+                regions.append(Region(left, y, x + width - left, 1))
+            elif before is not None:
+                start_ts = rows[sid].start_ts
+                old = format_duration_cell(start_ts, width, before)
+                new = format_duration_cell(start_ts, width, now)
+                regions += [Region(x + a, y, b - a, 1) for a, b in changed_runs(old, new)]
+        screen = self.size.region
+        regions = [clipped for region in regions if (clipped := region.intersection(screen))]
         if regions:
             self.refresh(*regions)
 
@@ -152,10 +179,11 @@ class TablePaint(TableExtras):
         return Strip([Segment(text, style)], self._layout.row_width)
 
     def render_row(self, index: int, now: float | None = None) -> Strip:
-        """The full-width strip of display row ``index`` (unscrolled); public for tests."""
+        """The full-width strip of display row ``index`` (unscrolled) at ``now`` (by default the
+        time the Duration cells are painted for); public for tests."""
         sid = self._model.view.sid_at(index)
         row = self._model.rows[sid]
-        now = time.time() if now is None else now
+        now = self._paint_time() if now is None else now
         alert = self._threshold_style(row, now)
         duration = self._layout.find("duration")
         segments: list[Segment] = []
@@ -184,4 +212,4 @@ class TablePaint(TableExtras):
             if y == 1 and self._model.filter_text:
                 return self._no_matches_strip(width)
             return Strip.blank(width, base)
-        return self.render_row(index, time.time()).crop_extend(scroll_x, scroll_x + width, base)
+        return self.render_row(index).crop_extend(scroll_x, scroll_x + width, base)

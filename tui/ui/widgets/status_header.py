@@ -3,6 +3,11 @@
 A supervisor must be able to tell at a glance whether the table is live. The freshness line is
 recomputed once a second from the time of the last good poll, so "stale" appears even when no
 poll event arrives at all (a hung network).
+
+The once-a-second tick and each poll repaint only the cells that change (the clock's last digit,
+the poll's time): over SSH the two full lines were ~700 bytes a second (issue #11). Every render
+between two ticks uses the time of the last tick, so the header knows what the terminal shows and
+compares it with what it is about to show (``tui/ui/cell_diff.py``).
 """
 
 from __future__ import annotations
@@ -12,12 +17,14 @@ from collections.abc import Mapping
 
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui.core.models import LIVE_STATUSES, PollFailed, PollSucceeded
 from tui.core.text import display_text
+from tui.ui.cell_diff import changed_runs
 from tui.ui.widgets.header_fit import Part, fit_parts, styled
 from tui.ui.widgets.pulse import CallerCounts, Pulse, sparkline
 
@@ -85,17 +92,43 @@ class StatusHeader(Widget):
         self._callers = CallerCounts()
         self._pulse_minutes = 10
         self._pulse = Pulse(minutes=self._pulse_minutes, bucket_s=20)
+        self._ticked: tuple[float, float] | None = None
+        """Wall and monotonic time of the last tick: what every render until the next one shows."""
+        self._shown: list[Text] | None = None
+        """The lines of the last render (what the terminal shows, once painted)."""
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
 
-    def _tick(self) -> None:
-        self.refresh()
+    def _tick(self, now: tuple[float, float] | None = None) -> None:
+        """Once a second: the clock and the freshness line move on (``now``: wall and monotonic
+        time, for tests)."""
+        self._ticked = (time.time(), time.monotonic()) if now is None else now
+        self._refresh_changed()
         self._announce_staleness()
 
+    def _refresh_changed(self) -> None:
+        """Refresh the cells whose character differs from the last render (a line whose styles
+        moved, entirely); everything, before the first render."""
+        shown = self._shown
+        lines = self._lines(self.size.width or 200)
+        if shown is None or len(shown) != len(lines):
+            self.refresh()
+            return
+        regions = []
+        for y, (old, new) in enumerate(zip(shown, lines, strict=True)):
+            if old.spans == new.spans and old.style == new.style:
+                runs = changed_runs(old.plain, new.plain)
+            else:
+                runs = [(0, max(old.cell_len, new.cell_len))]
+            regions += [Region(start, y, end - start, 1) for start, end in runs]
+        if regions:
+            self.refresh(*regions)
+
     def _announce_staleness(self) -> None:
-        """Tell the screen when STALE appears or goes, so the table dims with the header."""
-        stale = self.is_stale
+        """Tell the screen when STALE appears or goes, so the table dims with the header (at the
+        time the header shows)."""
+        stale = self._stale_at(self._mono_now())
         if stale != self._said_stale:
             self._said_stale = stale
             self.post_message(self.StaleChanged(stale))
@@ -123,17 +156,20 @@ class StatusHeader(Widget):
             self._failure = None
         else:
             self._failure = event
-        self.refresh()
+        self._refresh_changed()  # a poll that changed nothing on screen but its time: a few cells
         self._announce_staleness()
 
     @property
     def is_stale(self) -> bool:
         """True when the table may no longer match Twilio: a failed pass or an overdue poll."""
+        return self._stale_at(time.monotonic())
+
+    def _stale_at(self, monotonic: float) -> bool:
         if self._failure is not None:
             return True
         if self._last_ok_mono is None:
             return False
-        return time.monotonic() - self._last_ok_mono > self._stale_after_s
+        return monotonic - self._last_ok_mono > self._stale_after_s
 
     def _style(self, name: str) -> Style:
         """A component style, kept until the styles change.
@@ -151,8 +187,17 @@ class StatusHeader(Widget):
         self._styles.clear()
 
     def render(self) -> Text:
-        width = self.size.width or 200
-        return Text("\n", no_wrap=True).join([self._identity_line(width), self._health_line(width)])
+        lines = self._shown = self._lines(self.size.width or 200)
+        return Text("\n", no_wrap=True).join(lines)
+
+    def _lines(self, width: int) -> list[Text]:
+        return [self._identity_line(width), self._health_line(width)]
+
+    def _wall_now(self) -> float:
+        return time.time() if self._ticked is None else self._ticked[0]
+
+    def _mono_now(self) -> float:
+        return time.monotonic() if self._ticked is None else self._ticked[1]
 
     def _identity_line(self, width: int) -> Text:
         """Name, account, mode and READ-ONLY, the pulse when there is room, the clock on the right.
@@ -171,7 +216,8 @@ class StatusHeader(Widget):
         if self.read_only:
             parts.append((0, styled("  ")))
             parts.append((0, styled(" READ-ONLY ", self._style("readonly"))))
-        clock = styled(f"  {time.strftime('%H:%M:%S')} ", self._style("dim"))
+        now = time.strftime("%H:%M:%S", time.localtime(self._wall_now()))
+        clock = styled(f"  {now} ", self._style("dim"))
         line = fit_parts(parts, width - clock.cell_len)
         pulse = self._pulse_text(width - line.cell_len - clock.cell_len - 2)
         if line.cell_len + clock.cell_len <= width:
@@ -230,10 +276,11 @@ class StatusHeader(Widget):
     def _freshness(self) -> list[Part]:
         parts: list[Part] = []
         if self._last_ok_mono is not None and self._last_ok_wall is not None:
-            age = time.monotonic() - self._last_ok_mono
+            mono = self._mono_now()
+            age = mono - self._last_ok_mono
             clock = time.strftime("%H:%M:%S", time.localtime(self._last_ok_wall))
             latency = f" in {self._last_latency:.2f} s" if self._last_latency is not None else ""
-            if self.is_stale:
+            if self._stale_at(mono):
                 parts.append((0, styled(f" STALE {_age(age)} ", self._style("stale"))))
                 parts.append((2, styled(f" last good poll {clock}")))
             else:
