@@ -10,7 +10,10 @@ Textual app of similar content in the same pty (``bare_modal_app.py``: a ``DataT
 rows whose visible Duration cells tick each second, and a ``ModalScreen`` dialog).
 
 * **Bytes per second while idle**: everything written over ``IDLE_S`` seconds with no key
-  pressed (the Duration column ticking, polls that change nothing on screen).
+  pressed (the Duration column ticking, polls that change nothing on screen). The simulator's
+  clock stands at the moment it started (``--clock-from-now``), so the console, on the real
+  clock, shows durations of minutes that change every second (from a fixed date they would
+  read thousands of hours, cut to the column, and change once a minute).
 * **Dialog open + close**: right after an output burst ends (so the next one-second tick is far),
   the opening key is sent; the dialog counts as open once its own border title (``DIALOGS``) is
   among the bytes written after the key and the output has then been quiet for ``QUIET_S``: the
@@ -180,7 +183,7 @@ def term_env(tmp: Path) -> dict[str, str]:
 
 
 def run_console(tmp: Path) -> dict[str, object]:
-    with simulator(LIVE) as sim:
+    with simulator(LIVE, clock_from_now=True) as sim:
         env = term_env(tmp)
         env.update(TWILIO_ACCOUNT_SID=sim.account_sid, TWILIO_AUTH_TOKEN=sim.auth_token)
         command = "from tui.cli import main; raise SystemExit(main())"

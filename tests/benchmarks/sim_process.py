@@ -58,11 +58,21 @@ class SimProcess:
 
 @contextlib.contextmanager
 def simulator(
-    calls: int, *, manual_clock: bool = True, seed: int = 3, compact: bool = False
+    calls: int,
+    *,
+    manual_clock: bool = True,
+    seed: int = 3,
+    compact: bool = False,
+    clock_from_now: bool = False,
 ) -> Iterator[SimProcess]:
-    """Start the standalone simulator and read its address and credentials from its banner."""
+    """Start the standalone simulator and read its address and credentials from its banner.
+
+    ``clock_from_now``: the manual clock stands at the start time instead of a fixed date, so
+    the console (on the real clock) shows durations of minutes that tick every second.
+    """
     command = [sys.executable, "-m", "tui.sim", "--port", "0", "--calls", str(calls)]
     command += ["--seed", str(seed)] + (["--manual-clock"] if manual_clock else [])
+    command += ["--clock-from-now"] if clock_from_now else []
     command += ["--compact-json"] if compact else []
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True

@@ -6,6 +6,7 @@ import re
 import signal
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -22,7 +23,12 @@ def test_help_documents_the_fault_grammar_and_admin_routes() -> None:
 
 
 def test_bad_arguments_are_refused_before_binding(capsys: pytest.CaptureFixture[str]) -> None:
-    for argv in (["--faults", "wobble=1"], ["--account-sid", "nope"], ["--calls", "-1"]):
+    for argv in (
+        ["--faults", "wobble=1"],
+        ["--account-sid", "nope"],
+        ["--calls", "-1"],
+        ["--clock-from-now"],  # only with --manual-clock
+    ):
         with pytest.raises(SystemExit) as info:
             main(argv)
         assert info.value.code == 2
@@ -85,6 +91,38 @@ def test_standalone_floor_serves_queues_and_rooms_to_the_sdk() -> None:
         assert len(legs) == 2 and any(p.call_sid for p in legs if p.end_conference_on_exit)
         stats = requests.get(f"{url}/_sim/stats", auth=(sid, token), timeout=5).json()
         assert stats["floor"]["rooms"] >= 5 and stats["floor"]["callers"] > 0
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_a_manual_clock_from_now_lists_calls_that_started_minutes_ago() -> None:
+    """A console on the real clock must see live durations (the terminal benchmark ticks them)."""
+    argv = ["--port", "0", "--calls", "30", "--seed", "4", "--manual-clock", "--clock-from-now"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.sim", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(3)]
+        found = re.search(
+            r"export TWILIO_ACCOUNT_SID=(AC\w{32}) TWILIO_AUTH_TOKEN=(\w+) CALLBOARD_API_URL=(\S+)",
+            lines[2],
+        )
+        assert found, lines
+        sid, token, url = found.groups()
+        client = Client(sid, token, http_client=LoopbackHttpClient(url))
+        now = datetime.now(UTC)
+        ages = [now - c.start_time for c in client.calls.list(status="in-progress") if c.start_time]
+        assert ages and all(timedelta(0) <= age < timedelta(hours=6) for age in ages), ages
+        stats = requests.get(f"{url}/_sim/stats", auth=(sid, token), timeout=5).json()
+        assert stats["manual_clock"] is True
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
     finally:

@@ -13,6 +13,7 @@ import re
 import signal
 import sys
 import textwrap
+import time
 from typing import TextIO
 
 from tui.sim.clock import Clock, ManualClock
@@ -85,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="time stands still until POST /_sim/advance (for scripted tests)",
     )
     parser.add_argument(
+        "--clock-from-now",
+        action="store_true",
+        help="with --manual-clock: time stands still at the moment the simulator starts, not at "
+        "a fixed date, so a console on the real clock sees call durations tick each second",
+    )
+    parser.add_argument(
         "--compact-json",
         action="store_true",
         help="answer JSON without spaces after , and : (Twilio's answers have them)",
@@ -139,7 +146,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--calls and --rate must not be negative")
     if not 0 <= args.port <= 65535:
         parser.error("--port must be between 0 and 65535")
-    clock: Clock | None = ManualClock() if args.manual_clock else None
+    if args.clock_from_now and not args.manual_clock:
+        parser.error("--clock-from-now needs --manual-clock")
+    clock: Clock | None = None
+    if args.manual_clock:
+        clock = ManualClock(time.time()) if args.clock_from_now else ManualClock()
     if args.compact_json:
         use_compact_json()
     sim = EmbeddedSimulator(
