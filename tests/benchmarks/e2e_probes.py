@@ -25,6 +25,11 @@ class Probe:
     """Callback durations (s) of the refresh being measured, or None between refreshes."""
     paint_pending: bool = False
     first_row_paint_at: float | None = None
+    complete_applied: bool = False
+    """The first complete poll's diff was applied (its rows wait for the next paint)."""
+    complete_pending: bool = False
+    complete_paint_at: float | None = None
+    """When the table was first painted after the first complete poll was applied."""
     arrivals: list[float] = field(default_factory=list)
     bodies: list[str] | None = None
     json_s: float = 0.0
@@ -49,6 +54,8 @@ def install_probes() -> None:
     """Wrap the event loop and a few seams of the console with timers (this process only)."""
     from tui.core import listing as listing_module
     from tui.core import twilio_client
+    from tui.core.models import PollSucceeded
+    from tui.ui.screens.main import MainScreen
     from tui.ui.widgets.call_table import CallTable
 
     run = asyncio.events.Handle._run
@@ -63,7 +70,9 @@ def install_probes() -> None:
                 PROBE.window.append(ended - started)
             if PROBE.paint_pending and PROBE.first_row_paint_at is None:
                 PROBE.first_row_paint_at = ended
-            PROBE.paint_pending = False
+            if PROBE.complete_pending and PROBE.complete_paint_at is None:
+                PROBE.complete_paint_at = ended
+            PROBE.paint_pending = PROBE.complete_pending = False
 
     asyncio.events.Handle._run = timed_run  # type: ignore[method-assign, assignment]
 
@@ -108,9 +117,19 @@ def install_probes() -> None:
         PROBE.lines += 1
         if y > 0 and self.row_count:
             PROBE.paint_pending = True
+            PROBE.complete_pending = PROBE.complete_applied
         return render_line(self, y)
 
     CallTable.render_line = counted_render_line  # type: ignore[method-assign, assignment]
+
+    on_poll_update = MainScreen.on_poll_update
+
+    def recorded_poll_update(self: MainScreen, message: Any) -> None:
+        on_poll_update(self, message)
+        if isinstance(message.event, PollSucceeded):
+            PROBE.complete_applied = True
+
+    MainScreen.on_poll_update = recorded_poll_update  # type: ignore[method-assign]
 
     async def headers_sent(
         session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestHeadersSentParams

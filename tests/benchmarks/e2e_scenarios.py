@@ -42,11 +42,13 @@ async def run_console(n: int, *, compact: bool = False) -> dict[str, Any]:
     big = n == 10_000 and not compact
     with simulator(n, compact=compact) as sim:
         app = make_app(sim)
-        PROBE.first_row_paint_at = None
+        PROBE.first_row_paint_at = PROBE.complete_paint_at = None
+        PROBE.complete_applied = False
         arrivals_before, sent_before = len(PROBE.arrivals), len(PROBE.sent)
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(lambda: bool(app.events), "the first poll", within=300)
             await wait_for(lambda: PROBE.first_row_paint_at is not None, "the first paint")
+            await wait_for(lambda: PROBE.complete_paint_at is not None, "the complete paint")
             _, first = app.events[0]
             assert isinstance(first, PollSucceeded), first
             pass_arrivals = PROBE.arrivals[arrivals_before:]
@@ -54,7 +56,9 @@ async def run_console(n: int, *, compact: bool = False) -> dict[str, Any]:
                 "requests": first.stats.requests,
                 "bytes": first.stats.bytes_received,
                 "fetch_ms": first.stats.duration_s * 1000,
-                "paint_after_last_page_ms": ((PROBE.first_row_paint_at or 0) - pass_arrivals[-1])
+                # The whole first poll on screen: the table's first paint once the complete
+                # pass was applied (its first rows were painted long before, page by page).
+                "paint_after_last_page_ms": ((PROBE.complete_paint_at or 0) - pass_arrivals[-1])
                 * 1000,
                 "paint_after_first_page_ms": ((PROBE.first_row_paint_at or 0) - pass_arrivals[0])
                 * 1000,
