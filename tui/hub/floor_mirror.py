@@ -14,7 +14,6 @@ empty the floor other consoles still show.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Mapping
@@ -26,13 +25,13 @@ from nats.js.kv import KeyValue
 from tui.core.floor.models import Conference, FloorSnapshot, RoomView
 from tui.hub import floor_layout as fl
 from tui.hub import layout
+from tui.hub.bucket_writer import write_until_cancelled
 from tui.hub.link import HubLink
 
 _log = logging.getLogger(__name__)
 
 _BATCH: Final = 256
 _ACK_TIMEOUT_S: Final = 10.0
-_CONNECT_WAIT_S: Final = 2.0
 _PURGE: Final = {"KV-Operation": "PURGE", "Nats-Rollup": "sub"}
 
 
@@ -64,22 +63,12 @@ class FloorMirror:
 
     async def run(self) -> None:
         """Write until cancelled; NATS outages are waited out, then reconciled."""
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=layout.HEARTBEAT_S)
-            self._wake.clear()
-            if not await self._link.wait_connected(_CONNECT_WAIT_S):
-                self._wake.set()
-                continue
-            try:
-                await self._flush()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                _log.warning("could not write to the floor bucket (%s); will reconcile", exc)
-                self._synced = False
-                self._wake.set()
-                await asyncio.sleep(0.5)
+        await write_until_cancelled(
+            self._link, self._wake, self._flush, what="floor bucket", failed=self._unsync
+        )
+
+    def _unsync(self) -> None:
+        self._synced = False
 
     async def _flush(self) -> None:
         kv = await self._link.bucket(self._bucket, max_value_size=fl.MAX_VALUE_BYTES)

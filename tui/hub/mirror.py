@@ -11,7 +11,6 @@ poller's snapshot, so a hub or NATS restart loses nothing and leaves nothing sta
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -23,6 +22,7 @@ from nats.js.kv import KeyValue
 
 from tui.core.models import ENDED_STATUSES, LIVE_STATUSES, Call, PollEvent, PollSucceeded
 from tui.hub import layout
+from tui.hub.bucket_writer import write_until_cancelled
 from tui.hub.link import HubLink
 
 _log = logging.getLogger(__name__)
@@ -30,7 +30,6 @@ _log = logging.getLogger(__name__)
 _BATCH: Final = 512
 """Puts in flight at once (JetStream acknowledges each; pipelining is ~20x faster)."""
 _ACK_TIMEOUT_S: Final = 10.0
-_CONNECT_WAIT_S: Final = 2.0
 _ENDED_OVERRIDE_S: Final = 60.0
 """How long a call a callback said ended stays out of the bucket while the listing lags."""
 
@@ -94,22 +93,12 @@ class CallMirror:
 
     async def run(self) -> None:
         """Write until cancelled; NATS outages are waited out, then reconciled."""
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=layout.HEARTBEAT_S)
-            self._wake.clear()
-            if not await self._link.wait_connected(_CONNECT_WAIT_S):
-                self._wake.set()
-                continue
-            try:
-                await self._flush()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                _log.warning("could not write to the hub bucket (%s); will reconcile", exc)
-                self._synced = False
-                self._wake.set()
-                await asyncio.sleep(0.5)
+        await write_until_cancelled(
+            self._link, self._wake, self._flush, what="hub bucket", failed=self._unsync
+        )
+
+    def _unsync(self) -> None:
+        self._synced = False
 
     async def _flush(self) -> None:
         kv = await self._link.bucket(layout.calls_bucket(self._account_sid))
