@@ -82,6 +82,14 @@ async def hub(
     await running.kill()
 
 
+async def stop(task: asyncio.Task[None], link: HubLink) -> None:
+    """Cancel a console's reading task and close its NATS link, each within the fixture limit."""
+    task.cancel()
+    with contextlib.suppress(BaseException):
+        await asyncio.wait_for(task, FIXTURE_TIMEOUT_S)
+    await asyncio.wait_for(link.close(), FIXTURE_TIMEOUT_S)
+
+
 @dataclass
 class Console:
     """A console's call source on the hub, with every event it reported."""
@@ -96,10 +104,7 @@ class Console:
         return self.events[-1] if self.events else None
 
     async def close(self) -> None:
-        self.task.cancel()
-        with contextlib.suppress(BaseException):
-            await asyncio.wait_for(self.task, FIXTURE_TIMEOUT_S)
-        await asyncio.wait_for(self.link.close(), FIXTURE_TIMEOUT_S)
+        await stop(self.task, self.link)
 
 
 @pytest.fixture
@@ -190,10 +195,7 @@ class FloorConsole:
         return self.floor.snapshot
 
     async def close(self) -> None:
-        self.task.cancel()
-        with contextlib.suppress(BaseException):
-            await asyncio.wait_for(self.task, FIXTURE_TIMEOUT_S)
-        await asyncio.wait_for(self.link.close(), FIXTURE_TIMEOUT_S)
+        await stop(self.task, self.link)
 
 
 @pytest.fixture
