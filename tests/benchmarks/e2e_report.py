@@ -102,7 +102,7 @@ def render(results: dict[str, Any]) -> tuple[str, list[str]]:
     row(
         "first paint of 10,000 calls after the data arrives ≤ 100 ms",
         f"{first_ms:.0f} ms (last page in → the complete poll painted; its first rows were on "
-        "screen before, see \"first rows\")",
+        'screen before, see "first rows")',
         f"DataTable populate + first frame: {dt_first:.0f} ms",
         f"{dt_first / max(first_ms, 1e-9):.0f}x faster",
         first_ms <= TARGETS["first_paint_ms"],

@@ -3,6 +3,7 @@
 * :mod:`tui.hub.layout` — bucket, stream and subject names; the value formats;
 * :mod:`tui.hub.mirror` — the hub side: poll events → the calls bucket + poll health;
 * :mod:`tui.hub.service` — the ``callboard hub`` process (signals, reconnects, logging);
+* :mod:`tui.hub.loops` — the write and follow loops both sides share (retries, pauses);
 * :mod:`tui.hub.watcher` — the console side: a :class:`~tui.core.sources.CallSource` on the bucket;
 * :mod:`tui.hub.floor_layout`, :mod:`tui.hub.floor_mirror`, :mod:`tui.hub.floor_watcher`,
   :mod:`tui.hub.floor_interest` — the same for the floor: its bucket, the hub's writer, the

@@ -25,8 +25,8 @@ from nats.js.kv import KeyValue
 from tui.core.floor.models import Conference, FloorSnapshot, RoomView
 from tui.hub import floor_layout as fl
 from tui.hub import layout
-from tui.hub.bucket_writer import write_until_cancelled
 from tui.hub.link import HubLink
+from tui.hub.loops import write_until_cancelled
 
 _log = logging.getLogger(__name__)
 

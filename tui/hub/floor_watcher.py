@@ -22,7 +22,6 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-import random
 import time
 from collections.abc import Callable, Iterable
 from typing import Final
@@ -34,12 +33,10 @@ from tui.core.floor.placements import build_placements
 from tui.hub import floor_layout as fl
 from tui.hub.floor_interest import REFRESH_S, Interest, interest_of
 from tui.hub.link import HubLink
+from tui.hub.loops import follow_until_cancelled
 
 _log = logging.getLogger(__name__)
 
-_CONNECT_WAIT_S: Final = 2.0
-_RETRY_S: Final = 1.0
-_MAX_RETRY_S: Final = 15.0
 _STOP_TIMEOUT_S: Final = 2.0
 _MAX_HELD_BYTES: Final = 64 * 1024 * 1024
 _DELETED: Final = ("DEL", "PURGE")
@@ -147,23 +144,15 @@ class HubFloorSource:
     # ------------------------------------------------------------------ the watch
 
     async def _follow_loop(self) -> None:
-        failures = 0
-        while True:
-            if not await self._link.wait_connected(_CONNECT_WAIT_S):
-                self._stale(f"Cannot reach the hub at {self._link.shown_url}.")
-                continue
-            try:
-                if await self._follow():
-                    failures = 0
-                await asyncio.sleep(_RETRY_S)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                failures += 1
-                _log.warning("hub floor watch ended: %s", exc)
-                self._stale(f"Lost the hub at {self._link.shown_url} ({type(exc).__name__}).")
-                pause = min(_MAX_RETRY_S, _RETRY_S * 2 ** min(failures, 4))
-                await asyncio.sleep(pause * random.uniform(0.5, 1.0))
+        await follow_until_cancelled(
+            self._link,
+            self._follow,
+            what="hub floor watch",
+            unreachable=lambda: self._stale(f"Cannot reach the hub at {self._link.shown_url}."),
+            lost=lambda exc: self._stale(
+                f"Lost the hub at {self._link.shown_url} ({type(exc).__name__})."
+            ),
+        )
 
     async def _follow(self) -> bool:
         """Watch until the hub goes quiet or the connection changes; True once a snapshot of the

@@ -22,8 +22,8 @@ from nats.js.kv import KeyValue
 
 from tui.core.models import ENDED_STATUSES, LIVE_STATUSES, Call, PollEvent, PollSucceeded
 from tui.hub import layout
-from tui.hub.bucket_writer import write_until_cancelled
 from tui.hub.link import HubLink
+from tui.hub.loops import write_until_cancelled
 
 _log = logging.getLogger(__name__)
 

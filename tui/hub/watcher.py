@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import random
 import time
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
@@ -37,12 +36,10 @@ from tui.core.models import (
 from tui.core.sources import SourceHealth
 from tui.hub import layout
 from tui.hub.link import HubLink
+from tui.hub.loops import CONNECT_WAIT_S, follow_until_cancelled
 
 _log = logging.getLogger(__name__)
 
-_CONNECT_WAIT_S: Final = 2.0
-_RETRY_S: Final = 1.0
-_MAX_RETRY_S: Final = 15.0
 _PUSH_FLUSH_S: Final = 0.2
 """Changes that arrive with no pass closing them (pushed) are shown after this quiet time."""
 _STOP_TIMEOUT_S: Final = 2.0
@@ -117,35 +114,20 @@ class HubCallSource:
         Watches that keep failing are retried after a growing, jittered pause, so a hundred
         consoles whose server restarts do not all ask for a snapshot in the same second.
         """
-        failures = 0
         reconnected = asyncio.Event()
         self._link.on_state(lambda up: self._link_changed(up, reconnected))
-        while True:
-            if not await self._link.wait_connected(_CONNECT_WAIT_S):
-                self._fail(f"Cannot reach the hub at {self._link.shown_url}; retrying.")
-                continue
-            reconnected.clear()
-            try:
-                if await self._follow():
-                    failures = 0
-                await asyncio.sleep(_RETRY_S)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                failures += 1
-                _log.warning("hub watch ended: %s", exc)
-                self._fail(
-                    f"Lost the hub at {self._link.shown_url} ({type(exc).__name__}); retrying."
-                )
-                pause = min(_MAX_RETRY_S, _RETRY_S * 2 ** min(failures, 4))
-                # A new connection is a new start: it is tried at once, with a fresh backoff
-                # (the jitter above still spreads many consoles' retries of one bad server).
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(
-                        reconnected.wait(), timeout=pause * random.uniform(0.5, 1.0)
-                    )
-                if reconnected.is_set():
-                    failures = 0
+        await follow_until_cancelled(
+            self._link,
+            self._follow,
+            what="hub watch",
+            unreachable=lambda: self._fail(
+                f"Cannot reach the hub at {self._link.shown_url}; retrying."
+            ),
+            lost=lambda exc: self._fail(
+                f"Lost the hub at {self._link.shown_url} ({type(exc).__name__}); retrying."
+            ),
+            reconnected=reconnected,
+        )
 
     def _link_changed(self, up: bool, reconnected: asyncio.Event) -> None:
         """Say STALE the moment NATS drops (not a quiet period later); wake a retry on return."""
@@ -271,7 +253,7 @@ class HubCallSource:
                 reason=reason,
                 at=self._wall(),
                 last_success_at=self._health.last_success_at,
-                retry_in_s=_CONNECT_WAIT_S,
+                retry_in_s=CONNECT_WAIT_S,
             )
         )
 
